@@ -1,0 +1,7 @@
+"""`python -m blkg` runs the `blkg` command."""
+
+import sys
+
+from blkg.cli import main
+
+sys.exit(main())

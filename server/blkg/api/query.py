@@ -1,0 +1,208 @@
+"""The query root. Its root value is the read layer's `Catalog`, so `self` below is the catalog."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from blkg.api.errors import bad_input, not_found
+from blkg.api.types.common import Basis, ChangeAssociation, Concept, Node, Source
+from blkg.api.types.coverage import Coverage, compute_coverage
+from blkg.api.types.evidence import EffectivenessRating, EvidenceReview, Finding, Practice, Study
+from blkg.api.types.framework import Component, Framework, Responsibility
+from blkg.api.types.program import Offering, ProgramModel, ProgramOutcome, ProgramYear
+from blkg.api.types.session import KnowledgeType, Session
+from blkg.read import model as m
+
+YEARS = (1, 2, 3)
+
+
+def _arg(description: str):
+    return strawberry.argument(description=description)
+
+
+def _check_year(year: int | None) -> None:
+    if year is not None and year not in YEARS:
+        raise bad_input(f"year must be 1, 2 or 3 (the consortium's years); got {year}.")
+
+
+def _component(catalog, slug: str) -> m.Component:
+    component = catalog.component(slug)
+    if component is None:
+        raise not_found("component", slug, [c.slug for c in catalog.components])
+    return component
+
+
+def _responsibility(catalog, slug: str) -> m.Responsibility:
+    responsibility = catalog.responsibility(slug=slug)
+    if responsibility is None:
+        raise not_found("responsibility", slug, [r.slug for r in catalog.responsibilities])
+    return responsibility
+
+
+@strawberry.type(description="The Balanced Leadership Knowledge Graph, read-only.")
+class Query:
+    @strawberry.field(description="The Balanced Leadership Framework itself.")
+    def framework(self) -> Framework:
+        return self.framework
+
+    @strawberry.field(description="The framework's four components, in order.")
+    def components(self) -> list[Component]:
+        return self.components
+
+    @strawberry.field(description="One component by slug; null if there is none.")
+    def component(
+        self, slug: Annotated[str, _arg("e.g. 'magnitude-of-change'")]
+    ) -> Component | None:
+        return self.component(slug)
+
+    @strawberry.field(
+        description="The 21 responsibilities, ordered by number, optionally filtered."
+    )
+    def responsibilities(
+        self,
+        component: Annotated[str | None, _arg("Only those this component groups (a slug).")] = None,
+        second_order_change: Annotated[
+            ChangeAssociation | None,
+            _arg("Only those with this association to second-order change."),
+        ] = None,
+    ) -> list[Responsibility]:
+        found = self.responsibilities
+        if component is not None:
+            found = _component(self, component).responsibilities
+        if second_order_change is not None:
+            found = [r for r in found if r.second_order_change == second_order_change]
+        return found
+
+    @strawberry.field(
+        description="One responsibility by slug or number (both must match if both are given); "
+        "null if there is none."
+    )
+    def responsibility(
+        self,
+        slug: Annotated[str | None, _arg("e.g. 'situational-awareness'")] = None,
+        number: Annotated[int | None, _arg("1-21, as in Figure 4.1")] = None,
+    ) -> Responsibility | None:
+        if slug is None and number is None:
+            raise bad_input("Give a responsibility's slug or number.")
+        return self.responsibility(slug=slug, number=number)
+
+    @strawberry.field(description="The ten sessions, ordered by number, optionally filtered.")
+    def sessions(
+        self,
+        year: Annotated[int | None, _arg("Only sessions of this consortium year (1-3).")] = None,
+        component: Annotated[str | None, _arg("Only sessions focusing on this component.")] = None,
+        addresses: Annotated[
+            str | None, _arg("Only sessions addressing this responsibility (a slug).")
+        ] = None,
+    ) -> list[Session]:
+        _check_year(year)
+        found = self.sessions
+        if year is not None:
+            found = [s for s in found if s.year == year]
+        if component is not None:
+            focused = _component(self, component)
+            found = [s for s in found if focused in s.components]
+        if addresses is not None:
+            addressed = _responsibility(self, addresses)
+            sessions = {link.session.number for link in addressed.session_links}
+            found = [s for s in found if s.number in sessions]
+        return found
+
+    @strawberry.field(description="One session by number; null if there is none.")
+    def session(self, number: Annotated[int, _arg("1-10")]) -> Session | None:
+        return self.session(number)
+
+    @strawberry.field(
+        description="What a set of sessions covers and leaves uncovered. Default: all sessions, "
+        "all bases."
+    )
+    def coverage(
+        self,
+        sessions: Annotated[list[int] | None, _arg("Session numbers (default: all ten).")] = None,
+        basis: Annotated[list[Basis] | None, _arg("Count only links with these bases.")] = None,
+    ) -> Coverage:
+        chosen = self.sessions
+        if sessions is not None:
+            unknown = sorted({n for n in sessions if self.session(n) is None})
+            if unknown:
+                raise not_found("session", unknown[0], [s.number for s in self.sessions])
+            chosen = [s for s in self.sessions if s.number in set(sessions)]
+        bases = set(basis) if basis is not None else set(m.Basis)
+        return compute_coverage(self.responsibilities, chosen, bases)
+
+    @strawberry.field(description="The four knowledge types of the knowledge taxonomy.")
+    def knowledge_types(self) -> list[KnowledgeType]:
+        return self.knowledge_types
+
+    @strawberry.field(
+        description="The program outcomes: with `year`, that year's annual outcomes; without, "
+        "all of them (ultimate, annual by year, real results)."
+    )
+    def program_outcomes(
+        self, year: Annotated[int | None, _arg("A consortium year, 1-3.")] = None
+    ) -> list[ProgramOutcome]:
+        _check_year(year)
+        if year is None:
+            return self.program_outcomes
+        return [o for o in self.program_outcomes if o.year == year]
+
+    @strawberry.field(description="The three consortium years and their themes.")
+    def program_years(self) -> list[ProgramYear]:
+        return self.program_years
+
+    @strawberry.field(description="The evidence: review, study and meta-analysis findings.")
+    def evidence(self) -> list[Finding]:
+        return self.findings
+
+    @strawberry.field(description="The studies of the program's effects.")
+    def studies(self) -> list[Study]:
+        return self.studies
+
+    @strawberry.field(description="The evidence reviews of the program.")
+    def reviews(self) -> list[EvidenceReview]:
+        return self.reviews
+
+    @strawberry.field(description="The What Works Clearinghouse effectiveness rating scale.")
+    def effectiveness_ratings(self) -> list[EffectivenessRating]:
+        return self.ratings
+
+    @strawberry.field(description="The 11 research-based practices, in order.")
+    def practices(self) -> list[Practice]:
+        return self.practices
+
+    @strawberry.field(description="The four characteristics of a purposeful community.")
+    def community_characteristics(self) -> list[Concept]:
+        return self.community_characteristics
+
+    @strawberry.field(description="The four phases of change.")
+    def change_phases(self) -> list[Concept]:
+        return self.change_phases
+
+    @strawberry.field(description="First- and second-order change.")
+    def change_orders(self) -> list[Concept]:
+        return self.change_orders
+
+    @strawberry.field(
+        description="The program models: the consortium and the program as the WWC describes it."
+    )
+    def program_models(self) -> list[ProgramModel]:
+        return self.program_models
+
+    @strawberry.field(description="The priced offerings of the brochure.")
+    def offerings(self) -> list[Offering]:
+        return self.offerings
+
+    @strawberry.field(description="Every source the graph cites, ordered by key.")
+    def sources(self) -> list[Source]:
+        return sorted(self.sources, key=lambda source: source.key)
+
+    @strawberry.field(description="Any node by its global id; null if there is none.")
+    def node(
+        self, id: Annotated[strawberry.ID, _arg("A global id, e.g. 'session/3'.")]
+    ) -> Node | None:
+        return self.by_id.get(id)
+
+
+__all__ = ["Query"]

@@ -1,0 +1,131 @@
+"""The framework, its components, the 21 responsibilities and the links between them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from blkg.api.descriptions import from_ontology
+from blkg.api.types.common import (
+    ID_DOC,
+    IRI_DOC,
+    SOURCES_DOC,
+    Basis,
+    ChangeAssociation,
+    Node,
+    Source,
+    plain_type,
+)
+from blkg.api.types.links import BASIS_ARGUMENT_DOC, with_basis
+from blkg.read import model as m
+from blkg.vocabulary import BLF
+
+if TYPE_CHECKING:
+    from blkg.api.types.session import Session, SessionFocus, SessionLink
+
+SESSION = Annotated["Session", strawberry.lazy("blkg.api.types.session")]
+SESSION_LINK = Annotated["SessionLink", strawberry.lazy("blkg.api.types.session")]
+SESSION_FOCUS = Annotated["SessionFocus", strawberry.lazy("blkg.api.types.session")]
+
+
+@strawberry.type(description=from_ontology(BLF.Correlation))
+class Correlation:
+    r: float = strawberry.field(description=from_ontology(BLF.r))
+    ci_lower: float | None = strawberry.field(description=from_ontology(BLF.ciLower))
+    ci_upper: float | None = strawberry.field(description=from_ontology(BLF.ciUpper))
+    studies: int | None = strawberry.field(description=from_ontology(BLF.studyCount))
+    schools: int | None = strawberry.field(description=from_ontology(BLF.schoolCount))
+    source: Source = strawberry.field(description="The source that reports the statistics.")
+
+
+@strawberry.type(description=from_ontology(BLF.Component))
+class Component(Node):
+    slug: str = strawberry.field(description="Stable identifier, e.g. 'purposeful-community'.")
+    number: int | None = strawberry.field(description=from_ontology(BLF.number))
+    name: str = strawberry.field(description="The component's name.")
+    alt_names: list[str] = strawberry.field(description="Other names the sources use for it.")
+    definition: str | None = strawberry.field(description="Definition in the project's words.")
+    memberships: list[ComponentMembership] = strawberry.field(
+        description="The qualified links to the responsibilities it groups, ordered by number."
+    )
+    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+
+    @strawberry.field(description="The responsibilities the component groups, ordered by number.")
+    def responsibilities(
+        self, basis: Annotated[list[Basis] | None, strawberry.argument(BASIS_ARGUMENT_DOC)] = None
+    ) -> list[Responsibility]:
+        return [link.responsibility for link in with_basis(self.memberships, basis)]
+
+    @strawberry.field(description="The sessions that focus on the component, ordered by number.")
+    def sessions(
+        self, basis: Annotated[list[Basis] | None, strawberry.argument(BASIS_ARGUMENT_DOC)] = None
+    ) -> list[SESSION]:
+        focuses = with_basis(self.focuses, basis)
+        return sorted((focus.session for focus in focuses), key=lambda s: s.number)
+
+    @strawberry.field(description="The qualified links to the sessions that focus on it.")
+    def session_focuses(self) -> list[SESSION_FOCUS]:
+        return sorted(self.focuses, key=lambda focus: focus.session.number)
+
+    is_type_of = plain_type(m.Component)
+
+
+@strawberry.type(description=from_ontology(BLF.ComponentMembership))
+class ComponentMembership(Node):
+    component: Component = strawberry.field(description="The component that groups it.")
+    responsibility: Responsibility = strawberry.field(description="The grouped responsibility.")
+    basis: Basis = strawberry.field(description=from_ontology(BLF.basis))
+    rationale: str | None = strawberry.field(description=from_ontology(BLF.rationale))
+    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    is_type_of = plain_type(m.Membership)
+
+
+@strawberry.type(description=from_ontology(BLF.Responsibility))
+class Responsibility(Node):
+    slug: str = strawberry.field(description="Stable identifier, e.g. 'situational-awareness'.")
+    number: int = strawberry.field(
+        description="Position 1-21 in Figure 4.1 of Marzano et al. (2005) (alphabetical)."
+    )
+    name: str = strawberry.field(description="The responsibility's name.")
+    definition: str = strawberry.field(description="What it is about, in the project's words.")
+    correlation: Correlation | None = strawberry.field(
+        description="Correlation with student achievement; null where no source gives it."
+    )
+    second_order_change: ChangeAssociation | None = strawberry.field(
+        description=from_ontology(BLF.secondOrderAssociation) + " Null when neither."
+    )
+    second_order_rank: int | None = strawberry.field(description=from_ontology(BLF.secondOrderRank))
+    components: list[Component] = strawberry.field(
+        description="The components that group it (any basis), in framework order."
+    )
+    memberships: list[ComponentMembership] = strawberry.field(
+        description="The qualified links to its components, with basis and sources."
+    )
+    session_links: list[SESSION_LINK] = strawberry.field(
+        description="The sessions that address it, with basis, components and sources."
+    )
+    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+
+    @strawberry.field(description="The sessions that address it, ordered by number.")
+    def sessions(
+        self, basis: Annotated[list[Basis] | None, strawberry.argument(BASIS_ARGUMENT_DOC)] = None
+    ) -> list[SESSION]:
+        return [link.session for link in with_basis(self.session_links, basis)]
+
+    is_type_of = plain_type(m.Responsibility)
+
+
+@strawberry.type(description=from_ontology(BLF.Framework))
+class Framework(Node):
+    id: strawberry.ID = strawberry.field(description=ID_DOC)
+    iri: str = strawberry.field(description=IRI_DOC)
+    name: str = strawberry.field(description="The framework's name.")
+    alt_names: list[str] = strawberry.field(description="Other names of the framework.")
+    definition: str | None = strawberry.field(description="What the framework is, in our words.")
+    components: list[Component] = strawberry.field(description="Its four components, in order.")
+    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    is_type_of = plain_type(m.Framework)
+
+
+__all__ = ["Component", "ComponentMembership", "Correlation", "Framework", "Responsibility"]

@@ -1,0 +1,107 @@
+"""The ten sessions, their learning outcomes and knowledge types, and the links that reach them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from blkg.api.descriptions import from_ontology
+from blkg.api.types.common import SOURCES_DOC, Basis, Concept, Node, Source, plain_type
+from blkg.api.types.links import BASIS_ARGUMENT_DOC, with_basis
+from blkg.read import model as m
+from blkg.vocabulary import BLF
+
+if TYPE_CHECKING:
+    from blkg.api.types.framework import Component, Responsibility
+
+COMPONENT = Annotated["Component", strawberry.lazy("blkg.api.types.framework")]
+RESPONSIBILITY = Annotated["Responsibility", strawberry.lazy("blkg.api.types.framework")]
+
+
+@strawberry.type(description=from_ontology(BLF.KnowledgeType))
+class KnowledgeType(Node):
+    slug: str = strawberry.field(description="Stable identifier, e.g. 'declarative'.")
+    number: int | None = strawberry.field(description=from_ontology(BLF.number))
+    name: str = strawberry.field(description="The knowledge type's name.")
+    question: str | None = strawberry.field(description=from_ontology(BLF.guidingQuestion))
+    definition: str | None = strawberry.field(description="What it is, in the project's words.")
+    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    is_type_of = plain_type(m.KnowledgeType)
+
+
+@strawberry.type(description=from_ontology(BLF.LearningOutcome))
+class LearningOutcome(Node):
+    number: int = strawberry.field(description="Position among the session's outcomes.")
+    text: str = strawberry.field(description=from_ontology(BLF.text))
+    session: Session = strawberry.field(description=from_ontology(BLF.learningOutcomeOf))
+    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    is_type_of = plain_type(m.LearningOutcome)
+
+
+@strawberry.type(description=from_ontology(BLF.SessionFocus))
+class SessionFocus(Node):
+    session: Session = strawberry.field(description="The session.")
+    component: COMPONENT = strawberry.field(description="The component it focuses on.")
+    basis: Basis = strawberry.field(description=from_ontology(BLF.basis))
+    rationale: str | None = strawberry.field(description=from_ontology(BLF.rationale))
+    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    is_type_of = plain_type(m.SessionFocus)
+
+
+@strawberry.type(description=from_ontology(BLF.SessionLink))
+class SessionLink(Node):
+    session: Session = strawberry.field(description="The session that addresses it.")
+    responsibility: RESPONSIBILITY = strawberry.field(description="The responsibility addressed.")
+    basis: Basis = strawberry.field(
+        description="SOURCED when both links of one of its paths are sourced, else EDITORIAL."
+    )
+    via: list[COMPONENT] = strawberry.field(description=from_ontology(BLF.via))
+    sources: list[Source] = strawberry.field(
+        description="The sources of the focus and membership links it is derived from."
+    )
+    is_type_of = plain_type(m.SessionLink)
+
+
+@strawberry.type(description=from_ontology(BLF.Session))
+class Session(Node):
+    number: int = strawberry.field(description="The session's number, 1-10.")
+    title: str = strawberry.field(description="The session's title as the brochure gives it.")
+    year: int = strawberry.field(description=from_ontology(BLF.year))
+    days: int = strawberry.field(description=from_ontology(BLF.days))
+    description: str | None = strawberry.field(
+        description="What the session covers, in the project's words; null where the brochure "
+        "gives only the title."
+    )
+    extends: Session | None = strawberry.field(description=from_ontology(BLF.extends))
+    extended_by: list[Session] = strawberry.field(
+        description="The later sessions that extend this one."
+    )
+    components: list[COMPONENT] = strawberry.field(
+        description="The components it focuses on (any basis), in framework order."
+    )
+    focuses: list[SessionFocus] = strawberry.field(
+        description="The qualified links to its components, with basis and rationale."
+    )
+    outcomes: list[LearningOutcome] = strawberry.field(
+        description="Its learning outcomes, in order; empty where the brochure lists none."
+    )
+    knowledge_types: list[KnowledgeType] = strawberry.field(
+        description="The knowledge types the brochure says this session develops."
+    )
+    methods: list[Concept] = strawberry.field(description=from_ontology(BLF.method))
+    session_links: list[SessionLink] = strawberry.field(
+        description="The responsibilities it addresses, with basis, components and sources."
+    )
+    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+
+    @strawberry.field(description="The responsibilities it addresses, ordered by number.")
+    def responsibilities(
+        self, basis: Annotated[list[Basis] | None, strawberry.argument(BASIS_ARGUMENT_DOC)] = None
+    ) -> list[RESPONSIBILITY]:
+        return [link.responsibility for link in with_basis(self.session_links, basis)]
+
+    is_type_of = plain_type(m.Session)
+
+
+__all__ = ["KnowledgeType", "LearningOutcome", "Session", "SessionFocus", "SessionLink"]

@@ -1,0 +1,82 @@
+"""The app factory: one validated graph in, the Starlette application that serves it out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from blkg.api.schema import build_schema
+from blkg.graph import KnowledgeGraph
+from blkg.read import build_catalog
+from blkg.web.cache import NoCache, ResponseCache
+from blkg.web.graphql import GraphQLEndpoint
+from blkg.web.health import health_endpoint
+from blkg.web.responses import error_response
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(graph: KnowledgeGraph) -> Starlette:
+    settings = graph.settings
+    catalog = build_catalog(graph.union(), settings.instance_base)
+    schema = build_schema(settings.limits)
+    cache = ResponseCache() if settings.response_cache else NoCache()
+    endpoint = GraphQLEndpoint(
+        schema,
+        catalog,
+        cache,
+        settings.limits.max_body_bytes,
+        (STATIC / "graphiql.html").read_bytes(),
+    )
+    sdl = schema.as_str() + "\n"
+
+    async def schema_sdl(request: Request) -> Response:
+        return PlainTextResponse(sdl, headers={"Cache-Control": "public, max-age=300"})
+
+    routes = [
+        Route("/graphql", endpoint, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]),
+        Route("/graphql/schema.graphql", schema_sdl, methods=["GET", "HEAD"]),
+        Route("/health", health_endpoint(graph), methods=["GET", "HEAD"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "POST"],
+                allow_headers=["Content-Type", "Accept"],
+                max_age=600,
+            ),
+        ],
+        exception_handlers={404: _not_found, 405: _method_not_allowed},
+    )
+    app.state.graph = graph
+    app.state.catalog = catalog
+    app.state.schema = schema
+    app.state.cache = cache
+    return app
+
+
+async def _not_found(request: Request, exc) -> Response:
+    return error_response(404, "NOT_FOUND", f"No resource at {request.url.path}.")
+
+
+async def _method_not_allowed(request: Request, exc) -> Response:
+    return error_response(
+        405,
+        "METHOD_NOT_ALLOWED",
+        f"{request.method} is not allowed here.",
+        headers=getattr(exc, "headers", None),
+    )
+
+
+__all__ = ["create_app"]

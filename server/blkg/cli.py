@@ -1,0 +1,133 @@
+"""The `blkg` command: validate the data, export the graph, serve the API."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from blkg.config import Settings
+from blkg.errors import BLKGError, ValidationFailed
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="blkg", description="The Balanced Leadership Knowledge Graph."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check the data against the SHACL shapes")
+    _add_data_option(validate)
+
+    export = commands.add_parser("export", help="write the graph as RDF")
+    _add_data_option(export)
+    export.add_argument(
+        "--format",
+        choices=["turtle", "trig", "nt", "jsonld"],
+        default="turtle",
+        help="serialisation (default: turtle)",
+    )
+    export.add_argument(
+        "--graph",
+        choices=["asserted", "inferred", "all"],
+        default="all",
+        help="which named graphs to write (default: all)",
+    )
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+
+    serve = commands.add_parser("serve", help="serve the GraphQL API over HTTP")
+    _add_data_option(serve)
+    serve.add_argument(
+        "--host",
+        default=os.environ.get("HOST", "127.0.0.1"),
+        help="address to listen on (default: $HOST or 127.0.0.1)",
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT", "8000")),
+        help="port to listen on (default: $PORT or 8000)",
+    )
+    return parser
+
+
+def _add_data_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        type=Path,
+        metavar="DIR",
+        help="folder of Turtle data files laid out like the shipped data (default: shipped data)",
+    )
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env().with_data_dir(args.data)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from blkg.graph import load_knowledge_graph
+
+    graph = load_knowledge_graph(_settings(args))
+    counts = graph.triple_counts()
+    files = len({f for files in graph.index.stated_in.values() for f in files})
+    print(
+        f"conforms: {files} files, {sum(counts.values())} triples "
+        f"({counts['ontology']} ontology, {counts['data']} data, {counts['inferred']} inferred), "
+        f"version {graph.version}"
+    )
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from blkg.export import serialize, write_atomically
+    from blkg.graph import load_knowledge_graph
+
+    content = serialize(load_knowledge_graph(_settings(args)), args.format, args.graph)
+    if args.out is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomically(args.out, content)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from blkg.app import create_app
+    from blkg.graph import load_knowledge_graph
+
+    app = create_app(load_knowledge_graph(_settings(args)))
+    print(f"blkg: serving on http://{args.host}:{args.port}/graphql", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+COMMANDS = {"validate": _validate, "export": _export, "serve": _serve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ValidationFailed as failure:
+        for violation in failure.violations:
+            print(violation, file=sys.stderr)
+        print(
+            f"blkg: {len(failure.violations)} violation(s); the data was not loaded.",
+            file=sys.stderr,
+        )
+        return failure.exit_code
+    except BLKGError as error:
+        print(f"blkg: {error}", file=sys.stderr)
+        return error.exit_code
+    except OSError as error:
+        print(f"blkg: {error.filename or ''}: {error.strerror}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Settings of one running graph: base IRI, folders and the limits of the public endpoint.
+
+Every value has a default and can be set from the environment (`BLKG_*`), so `make serve`
+and tests configure the server the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from blkg.resources import default_data_dir
+
+DEFAULT_BASE_IRI = "https://w3id.org/blkg/"
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(
+            f"blkg: environment variable {name}={raw!r} is not a whole number"
+        ) from None
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() not in {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep one request from costing the endpoint more than a request should."""
+
+    max_query_depth: int = 10
+    max_query_tokens: int = 2000
+    max_aliases: int = 30
+    max_body_bytes: int = 64 * 1024
+    sparql_timeout_seconds: float = 5.0
+    sparql_max_results: int = 10_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a graph and its server need to know about their environment."""
+
+    base_iri: str = DEFAULT_BASE_IRI
+    data_dir: Path = field(default_factory=default_data_dir)
+    response_cache: bool = True
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def instance_base(self) -> str:
+        """The IRI that relative IRIs in data files resolve against."""
+        return self.base_iri + "id/"
+
+    def graph_iri(self, name: str) -> str:
+        return f"{self.base_iri}graph/{name}"
+
+    def with_data_dir(self, data_dir: Path | None) -> Settings:
+        return self if data_dir is None else replace(self, data_dir=Path(data_dir))
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        base = os.environ.get("BLKG_BASE_IRI") or DEFAULT_BASE_IRI
+        if not base.endswith("/"):
+            base += "/"
+        data_dir = os.environ.get("BLKG_DATA_DIR")
+        limits = Limits(
+            max_query_depth=_env_int("BLKG_MAX_QUERY_DEPTH", Limits.max_query_depth),
+            max_query_tokens=_env_int("BLKG_MAX_QUERY_TOKENS", Limits.max_query_tokens),
+            max_aliases=_env_int("BLKG_MAX_ALIASES", Limits.max_aliases),
+            max_body_bytes=_env_int("BLKG_MAX_BODY_BYTES", Limits.max_body_bytes),
+        )
+        return cls(
+            base_iri=base,
+            data_dir=Path(data_dir) if data_dir else default_data_dir(),
+            response_cache=_env_bool("BLKG_RESPONSE_CACHE", True),
+            limits=limits,
+        )
+
+
+__all__ = ["DEFAULT_BASE_IRI", "Limits", "Settings"]

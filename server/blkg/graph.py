@@ -1,0 +1,111 @@
+"""The knowledge graph as served: asserted named graphs, the inferred graph, validated.
+
+`load_knowledge_graph` is the one way in: it parses the ontology and data into their named
+graphs, derives the inferred graph, validates the union against the SHACL shapes and refuses
+(raises `ValidationFailed`) rather than return invalid data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from rdflib import DCAT, DCTERMS, OWL, RDF, Dataset, Graph, Literal, URIRef
+
+from blkg import namespaces
+from blkg.config import Settings
+from blkg.errors import ValidationFailed
+from blkg.inference import infer
+from blkg.loading import FileIndex, load_folder, parse_turtle, turtle_files
+from blkg.resources import ontology_dir, shapes_dir
+from blkg.validation import Violation, validate
+
+GRAPH_NAMES = ("ontology", "data", "inferred")
+ASSERTED = ("ontology", "data")
+
+
+@dataclass
+class KnowledgeGraph:
+    """The loaded, validated graph and what is known about where it came from."""
+
+    settings: Settings
+    dataset: Dataset
+    shapes: Graph
+    index: FileIndex
+    content_hash: str
+
+    def named(self, name: str) -> Graph:
+        return self.dataset.graph(URIRef(self.settings.graph_iri(name)))
+
+    def union(self, names: tuple[str, ...] = GRAPH_NAMES) -> Graph:
+        """The triples of the named graphs in `names`, as one graph with the project prefixes."""
+        merged = namespaces.bind_all(Graph(), self.settings)
+        for name in names:
+            merged += self.named(name)
+        return merged
+
+    @property
+    def dataset_node(self) -> URIRef | None:
+        return self.named("data").value(predicate=RDF.type, object=DCAT.Dataset)
+
+    @property
+    def version(self) -> str:
+        declared = self.named("data").value(self.dataset_node, OWL.versionInfo)
+        return f"{declared or '0'}+{self.content_hash[:12]}"
+
+    @property
+    def modified(self) -> datetime:
+        value = self.named("data").value(self.dataset_node, DCTERMS.modified)
+        day = value.toPython() if isinstance(value, Literal) else None
+        if isinstance(day, date):
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        return datetime(2026, 1, 1, tzinfo=UTC)
+
+    def triple_counts(self) -> dict[str, int]:
+        return {name: len(self.named(name)) for name in GRAPH_NAMES}
+
+
+def load_shapes() -> Graph:
+    shapes = Graph()
+    for path in turtle_files(shapes_dir()):
+        shapes += parse_turtle(path)
+    return shapes
+
+
+def load_knowledge_graph(settings: Settings, *, check: bool = True) -> KnowledgeGraph:
+    """Load, infer and (unless `check` is False) validate; raise on any problem."""
+    index = FileIndex()
+    dataset = Dataset()
+    namespaces.bind_all(dataset, settings)
+    ontology = dataset.graph(URIRef(settings.graph_iri("ontology")))
+    data = dataset.graph(URIRef(settings.graph_iri("data")))
+    ontology_files = turtle_files(ontology_dir())
+    data_files = turtle_files(settings.data_dir)
+    load_folder(ontology_files, None, ontology, index)
+    load_folder(data_files, settings.instance_base, data, index)
+    inferred = dataset.graph(URIRef(settings.graph_iri("inferred")))
+    inferred += infer(ontology + data, settings.instance_base)
+    graph = KnowledgeGraph(
+        settings, dataset, load_shapes(), index, _hash(ontology_files + data_files)
+    )
+    if check:
+        violations = graph_violations(graph)
+        if violations:
+            raise ValidationFailed(violations)
+    return graph
+
+
+def graph_violations(graph: KnowledgeGraph) -> list[Violation]:
+    return validate(graph.union(), graph.shapes, graph.index)
+
+
+def _hash(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+__all__ = ["ASSERTED", "GRAPH_NAMES", "KnowledgeGraph", "load_knowledge_graph", "load_shapes"]

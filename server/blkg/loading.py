@@ -1,0 +1,91 @@
+"""Reading Turtle folders into graphs, remembering which file said what.
+
+Data files use IRIs relative to the dataset's instance base, so the same files serve any
+configured base IRI. A node may be declared (given a type) in one file only; other files
+may add statements about it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
+
+from blkg.errors import DataFolderError, DuplicateDefinitionError, TurtleSyntaxError
+
+
+@dataclass
+class FileIndex:
+    """Which files state triples about a subject, and which file declares its type."""
+
+    stated_in: dict[Node, list[Path]] = field(default_factory=lambda: defaultdict(list))
+
+    def record(self, graph: Graph, path: Path) -> None:
+        for subject in set(graph.subjects()):
+            self.stated_in[subject].append(path)
+
+    def files_of(self, subject: Node) -> tuple[Path, ...]:
+        return tuple(self.stated_in.get(subject, ()))
+
+
+def turtle_files(folder: Path) -> list[Path]:
+    """The `.ttl` files directly in `folder`, sorted; a clear error if there are none."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise DataFolderError(
+            f"{folder}: data folder not found. Pass an existing folder of Turtle files with --data."
+        )
+    if not folder.is_dir():
+        raise DataFolderError(f"{folder}: not a folder. --data takes a folder of .ttl files.")
+    try:
+        files = sorted(p for p in folder.iterdir() if p.suffix == ".ttl" and p.is_file())
+    except PermissionError:
+        raise DataFolderError(f"{folder}: cannot read the folder (permission denied).") from None
+    if not files:
+        raise DataFolderError(f"{folder}: no .ttl files in this folder; nothing to load.")
+    return files
+
+
+def parse_turtle(path: Path, base: str | None = None) -> Graph:
+    """Parse one Turtle file, turning parser failures into a `TurtleSyntaxError`."""
+    try:
+        text = path.read_bytes()
+    except OSError as error:
+        raise TurtleSyntaxError(path, None, f"cannot read the file ({error.strerror})") from None
+    graph = Graph()
+    try:
+        graph.parse(data=text, format="turtle", publicID=base)
+    except BadSyntax as error:
+        raise TurtleSyntaxError(path, error.lines + 1, _reason(error)) from None
+    except UnicodeDecodeError as error:
+        line = text[: error.start].count(b"\n") + 1
+        raise TurtleSyntaxError(path, line, "the file is not valid UTF-8") from None
+    except Exception as error:  # rdflib raises plain exceptions for some term errors
+        raise TurtleSyntaxError(path, None, str(error).splitlines()[0]) from None
+    return graph
+
+
+def _reason(error: BadSyntax) -> str:
+    column = error._i - error._str.rfind(b"\n", 0, error._i)
+    return f"{error._why} (column {column})"
+
+
+def load_folder(files: Iterable[Path], base: str | None, into: Graph, index: FileIndex) -> None:
+    """Parse every file into `into`, refusing a node declared in two files."""
+    declared_in: dict[Node, Path] = {}
+    for path in files:
+        graph = parse_turtle(path, base)
+        for subject in set(graph.subjects(RDF.type)):
+            if subject in declared_in:
+                raise DuplicateDefinitionError(str(subject), (declared_in[subject], path))
+            declared_in[subject] = path
+        index.record(graph, path)
+        into += graph
+
+
+__all__ = ["FileIndex", "load_folder", "parse_turtle", "turtle_files"]

@@ -1,0 +1,1 @@
+"""The HTTP layer: the Starlette app, its endpoints and their response helpers."""

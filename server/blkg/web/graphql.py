@@ -1,0 +1,182 @@
+"""GraphQL over HTTP: `POST /graphql` and `GET /graphql?query=...`, JSON in and out.
+
+Finished answers are cached by request (the raw POST body, or the normalised query,
+variables and operation name), so a repeated question is answered without parsing it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import orjson
+import strawberry
+from starlette.requests import Request
+from starlette.responses import Response
+
+from blkg.api.extensions import INTERNAL
+from blkg.web.cache import CachedResponse, ResponseCache
+from blkg.web.responses import JSON, error_response
+
+ALLOWED_METHODS = "GET, POST"
+JSON_TYPES = ("application/json", "application/graphql-response+json")
+
+
+class BadRequest(Exception):
+    def __init__(self, status_code: int, code: str, message: str):
+        super().__init__(message)
+        self.status_code, self.code, self.message = status_code, code, message
+
+
+class GraphQLEndpoint:
+    """Answers GraphQL requests against one schema and one catalog (the root value)."""
+
+    def __init__(
+        self, schema: strawberry.Schema, root, cache: ResponseCache, max_body: int, ide_page: bytes
+    ):
+        self.schema = schema
+        self.root = root
+        self.cache = cache
+        self.max_body = max_body
+        self.ide_page = ide_page
+
+    async def __call__(self, request: Request) -> Response:
+        try:
+            if request.method == "POST":
+                return await self._post(request)
+            if request.method in ("GET", "HEAD"):
+                return await self._get(request)
+            raise BadRequest(
+                405,
+                "METHOD_NOT_ALLOWED",
+                f"{request.method} is not supported here; use GET or POST.",
+            )
+        except BadRequest as error:
+            headers = {"Allow": ALLOWED_METHODS} if error.status_code == 405 else None
+            return error_response(error.status_code, error.code, error.message, headers)
+
+    # -- POST ----------------------------------------------------------------------------
+
+    async def _post(self, request: Request) -> Response:
+        self._check_content_type(request)
+        body = await self._read_body(request)
+        cached = self.cache.get(body)
+        if cached is None:
+            query, variables, operation = _parse_post(body)
+            cached = await self._answer(query, variables, operation)
+            self.cache.put(body, cached)
+        return _send(cached)
+
+    async def _read_body(self, request: Request) -> bytes:
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            raise _too_large(self.max_body)
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.max_body:
+                raise _too_large(self.max_body)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _check_content_type(self, request: Request) -> None:
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type not in JSON_TYPES:
+            raise BadRequest(
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                f"Send the request as Content-Type: application/json (got {media_type or 'none'}).",
+            )
+
+    # -- GET -----------------------------------------------------------------------------
+
+    async def _get(self, request: Request) -> Response:
+        params = request.query_params
+        if "query" not in params:
+            if "text/html" in request.headers.get("accept", ""):
+                return Response(self.ide_page, media_type="text/html; charset=utf-8")
+            raise BadRequest(
+                400, "BAD_REQUEST", "Missing 'query' parameter: GET /graphql?query={...}."
+            )
+        query = params["query"]
+        variables = _parse_variables(params.get("variables"))
+        operation = params.get("operationName") or None
+        key = ("GET", query, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS), operation)
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = await self._answer(query, variables, operation)
+            self.cache.put(key, cached)
+        if request.headers.get("if-none-match") == cached.etag:
+            return Response(status_code=304, headers=_cache_headers(cached))
+        return _send(cached, _cache_headers(cached))
+
+    # -- execution -----------------------------------------------------------------------
+
+    async def _answer(self, query: str, variables: dict | None, operation: str | None):
+        result = await self.schema.execute(
+            query, variable_values=variables, operation_name=operation, root_value=self.root
+        )
+        payload: dict = {}
+        if result.errors:
+            payload["errors"] = [error.formatted for error in result.errors]
+        payload["data"] = result.data
+        status = 200 if result.data is not None else 400
+        if any((e.extensions or {}).get("code") == INTERNAL for e in result.errors or ()):
+            status = 500 if result.data is None else 200
+        body = orjson.dumps(payload)
+        return CachedResponse(status, body, '"' + hashlib.sha1(body).hexdigest() + '"')
+
+
+def _parse_post(body: bytes) -> tuple[str, dict | None, str | None]:
+    if not body.strip():
+        raise BadRequest(400, "BAD_REQUEST", 'Empty request body: send {"query": "..."}.')
+    try:
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise BadRequest(
+            400, "BAD_REQUEST", f"The request body is not valid JSON: {error}."
+        ) from None
+    if not isinstance(document, dict):
+        raise BadRequest(
+            400, "BAD_REQUEST", 'The request body must be a JSON object {"query": ...}.'
+        )
+    query = document.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise BadRequest(
+            400, "BAD_REQUEST", "Missing 'query': give the GraphQL document as a string."
+        )
+    variables = document.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        raise BadRequest(400, "BAD_REQUEST", "'variables' must be a JSON object.")
+    operation = document.get("operationName")
+    if operation is not None and not isinstance(operation, str):
+        raise BadRequest(400, "BAD_REQUEST", "'operationName' must be a string.")
+    return query, variables, operation
+
+
+def _parse_variables(raw: str | None) -> dict | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        variables = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise BadRequest(400, "BAD_REQUEST", "'variables' is not valid JSON.") from None
+    if variables is not None and not isinstance(variables, dict):
+        raise BadRequest(400, "BAD_REQUEST", "'variables' must be a JSON object.")
+    return variables
+
+
+def _too_large(limit: int) -> BadRequest:
+    return BadRequest(
+        413, "PAYLOAD_TOO_LARGE", f"The request body exceeds {limit} bytes; send a smaller query."
+    )
+
+
+def _cache_headers(cached: CachedResponse) -> dict:
+    return {"ETag": cached.etag, "Cache-Control": "public, max-age=300"}
+
+
+def _send(cached: CachedResponse, headers: dict | None = None) -> Response:
+    return Response(cached.body, status_code=cached.status_code, headers=headers, media_type=JSON)
+
+
+__all__ = ["GraphQLEndpoint"]

@@ -1,0 +1,94 @@
+"""Shared fixtures: the shipped graph, and the real server started by uvicorn on a free port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from blkg.config import Settings
+from blkg.graph import KnowledgeGraph, load_knowledge_graph
+from blkg.resources import default_data_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def graph() -> KnowledgeGraph:
+    return load_knowledge_graph(Settings())
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return default_data_dir()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RunningServer:
+    """A `blkg serve` process on loopback, stopped when the fixture ends."""
+
+    def __init__(self, *args: str, env: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "blkg", "serve", "--port", str(self.port), *args]
+        self.process = subprocess.Popen(
+            command,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 30.0) -> RunningServer:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                output = self.process.stdout.read().decode()
+                raise RuntimeError(f"server exited with {self.process.returncode}:\n{output}")
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("server did not become ready in time")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[RunningServer]:
+    running = RunningServer().wait_ready()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def client(server: RunningServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        yield http
+
+
+def graphql(client: httpx.Client, query: str, variables: dict | None = None) -> dict:
+    """POST a query and return the decoded JSON body (whatever the status)."""
+    response = client.post("/graphql", json={"query": query, "variables": variables})
+    return response.json()
