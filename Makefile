@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test lint format bench bench-quick soak clean
+.PHONY: serve test lint format schema bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ format: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/python -m pytest
+
+schema: $(VENV)/.installed
+	$(BIN)/python -m blkg.api.schema > schema.graphql
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench

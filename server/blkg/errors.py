@@ -55,6 +55,15 @@ class DuplicateDefinitionError(BLKGError):
         )
 
 
+class ShapesError(BLKGError):
+    """The SHACL shapes themselves cannot be run (a broken shapes file, not bad data)."""
+
+    code = "SHAPES_INVALID"
+
+    def __str__(self) -> str:
+        return f"the SHACL shapes cannot be applied: {self.args[0]}. Fix ontology/shapes/."
+
+
 class ValidationFailed(BLKGError):
     """The data does not conform to the SHACL shapes."""
 
@@ -70,6 +79,7 @@ __all__ = [
     "BLKGError",
     "DataFolderError",
     "DuplicateDefinitionError",
+    "ShapesError",
     "TurtleSyntaxError",
     "ValidationFailed",
 ]

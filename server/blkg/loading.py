@@ -21,16 +21,25 @@ from blkg.errors import DataFolderError, DuplicateDefinitionError, TurtleSyntaxE
 
 @dataclass
 class FileIndex:
-    """Which files state triples about a subject, and which file declares its type."""
+    """Which file declares (types) each subject, and which files state triples about it."""
 
+    declared_in: dict[Node, Path] = field(default_factory=dict)
     stated_in: dict[Node, list[Path]] = field(default_factory=lambda: defaultdict(list))
 
     def record(self, graph: Graph, path: Path) -> None:
+        """Remember `path` for the subjects of `graph`; refuse a node declared in two files."""
+        for subject in set(graph.subjects(RDF.type)):
+            if subject in self.declared_in:
+                raise DuplicateDefinitionError(str(subject), (self.declared_in[subject], path))
+            self.declared_in[subject] = path
         for subject in set(graph.subjects()):
             self.stated_in[subject].append(path)
 
     def files_of(self, subject: Node) -> tuple[Path, ...]:
-        return tuple(self.stated_in.get(subject, ()))
+        """The files that speak of `subject`, the one that declares it first."""
+        declared = self.declared_in.get(subject)
+        others = [f for f in self.stated_in.get(subject, ()) if f != declared]
+        return tuple([declared, *others] if declared else others)
 
 
 def turtle_files(folder: Path) -> list[Path]:
@@ -77,13 +86,8 @@ def _reason(error: BadSyntax) -> str:
 
 def load_folder(files: Iterable[Path], base: str | None, into: Graph, index: FileIndex) -> None:
     """Parse every file into `into`, refusing a node declared in two files."""
-    declared_in: dict[Node, Path] = {}
     for path in files:
         graph = parse_turtle(path, base)
-        for subject in set(graph.subjects(RDF.type)):
-            if subject in declared_in:
-                raise DuplicateDefinitionError(str(subject), (declared_in[subject], path))
-            declared_in[subject] = path
         index.record(graph, path)
         into += graph
 

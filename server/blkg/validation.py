@@ -9,6 +9,7 @@ import pyshacl
 from rdflib import RDF, SH, Graph
 from rdflib.term import Node
 
+from blkg.errors import ShapesError
 from blkg.loading import FileIndex
 
 
@@ -26,7 +27,8 @@ class Violation:
     def __str__(self) -> str:
         where = f"{self.files[0]}: " if self.files else ""
         path = f" {self.path}" if self.path else ""
-        return f"{where}{self.focus}{path}: {self.message}"
+        value = f" (value: {self.value})" if self.value and self.value != self.focus else ""
+        return f"{where}{self.focus}{path}: {self.message}{value}"
 
 
 def validate(graph: Graph, shapes: Graph, index: FileIndex | None = None) -> list[Violation]:
@@ -40,6 +42,8 @@ def validate(graph: Graph, shapes: Graph, index: FileIndex | None = None) -> lis
         allow_warnings=True,
         advanced=True,
     )
+    if not isinstance(report, Graph):  # pySHACL could not run the shapes at all
+        raise ShapesError(str(report))
     if conforms:
         return []
     return sorted(_violations(report, graph, index or FileIndex()), key=_order)

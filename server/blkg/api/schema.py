@@ -40,3 +40,9 @@ def print_schema() -> str:
 
 
 __all__ = ["build_schema", "print_schema"]
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(print_schema())

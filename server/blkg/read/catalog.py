@@ -131,7 +131,7 @@ class _Builder:
         citation = self.r.text(node, DCTERMS.bibliographicCitation) or ""
         creators = self.r.texts(node, DCTERMS.creator)
         # RDF keeps no order among creators; the citation does, so follow it.
-        return sorted(creators, key=lambda name: (citation.find(name.split(",")[0]), name))
+        return sorted(creators, key=lambda name: (citation.find(name), name))
 
     def concept_fields(self, node: RDFNode) -> dict:
         r = self.r

@@ -18,21 +18,39 @@ class CachedResponse:
     etag: str
 
 
-class ResponseCache:
-    def __init__(self, max_entries: int = 2048, max_bytes: int = 64 * 1024 * 1024):
+class LRU:
+    """At most `max_entries` values; the least recently used goes first."""
+
+    def __init__(self, max_entries: int):
         self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self._entries: OrderedDict[Hashable, CachedResponse] = OrderedDict()
-        self._bytes = 0
+        self._entries: OrderedDict[Hashable, object] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: Hashable) -> CachedResponse | None:
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._entries
+
+    def get(self, key: Hashable):
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
         return entry
+
+    def put(self, key: Hashable, value) -> None:
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+
+
+class ResponseCache(LRU):
+    """Finished responses, bounded by count and by total body size."""
+
+    def __init__(self, max_entries: int = 2048, max_bytes: int = 64 * 1024 * 1024):
+        super().__init__(max_entries)
+        self.max_bytes = max_bytes
+        self._bytes = 0
 
     def put(self, key: Hashable, entry: CachedResponse) -> None:
         if len(entry.body) > self.max_bytes // 8:
@@ -54,4 +72,4 @@ class NoCache(ResponseCache):
         return None
 
 
-__all__ = ["CachedResponse", "NoCache", "ResponseCache"]
+__all__ = ["LRU", "CachedResponse", "NoCache", "ResponseCache"]

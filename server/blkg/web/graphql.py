@@ -13,8 +13,9 @@ import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 
-from blkg.api.extensions import INTERNAL
-from blkg.web.cache import CachedResponse, ResponseCache
+from blkg.api.extensions import INTERNAL, code_for
+from blkg.api.prepared import Bail, Plan, Unsupported, prepare
+from blkg.web.cache import LRU, CachedResponse, ResponseCache
 from blkg.web.responses import JSON, error_response
 
 ALLOWED_METHODS = "GET, POST"
@@ -38,8 +39,14 @@ class GraphQLEndpoint:
         self.cache = cache
         self.max_body = max_body
         self.ide_page = ide_page
+        self.plans = LRU(512)  # (query, operation) -> Plan, or None when it cannot be compiled
 
-    async def __call__(self, request: Request) -> Response:
+    async def __call__(self, scope, receive, send) -> None:
+        """ASGI entry point: Starlette mounts a class instance as an ASGI app."""
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
         try:
             if request.method == "POST":
                 return await self._post(request)
@@ -112,18 +119,43 @@ class GraphQLEndpoint:
     # -- execution -----------------------------------------------------------------------
 
     async def _answer(self, query: str, variables: dict | None, operation: str | None):
+        plan = self.plans.get((query, operation))
+        if plan is not None:
+            try:
+                return _finished(200, orjson.dumps({"data": plan.execute(self.root, variables)}))
+            except Bail:
+                pass  # the full path reports what went wrong
         result = await self.schema.execute(
             query, variable_values=variables, operation_name=operation, root_value=self.root
         )
+        if not result.errors and (query, operation) not in self.plans:
+            self.plans.put((query, operation), self._prepare(query, operation))
         payload: dict = {}
         if result.errors:
-            payload["errors"] = [error.formatted for error in result.errors]
+            payload["errors"] = [_formatted(error) for error in result.errors]
         payload["data"] = result.data
         status = 200 if result.data is not None else 400
         if any((e.extensions or {}).get("code") == INTERNAL for e in result.errors or ()):
             status = 500 if result.data is None else 200
-        body = orjson.dumps(payload)
-        return CachedResponse(status, body, '"' + hashlib.sha1(body).hexdigest() + '"')
+        return _finished(status, orjson.dumps(payload))
+
+    def _prepare(self, query: str, operation: str | None) -> Plan | None:
+        try:
+            return prepare(self.schema._schema, query, operation)
+        except Unsupported:
+            return None
+
+
+def _formatted(error) -> dict:
+    """The error as JSON, with a code even where it was raised before the extensions ran."""
+    formatted = error.formatted
+    extensions = formatted.get("extensions") or {}
+    formatted["extensions"] = {**extensions, "code": extensions.get("code") or code_for(error)}
+    return formatted
+
+
+def _finished(status: int, body: bytes) -> CachedResponse:
+    return CachedResponse(status, body, '"' + hashlib.sha1(body).hexdigest() + '"')
 
 
 def _parse_post(body: bytes) -> tuple[str, dict | None, str | None]:
