@@ -171,3 +171,16 @@ def test_editorial_links_carry_their_rationale(client):
     query = '{ component(slug: "purposeful-community") { memberships { basis rationale } } }'
     memberships = data(client, query)["component"]["memberships"]
     assert memberships and all(m["basis"] == "EDITORIAL" and m["rationale"] for m in memberships)
+
+
+@pytest.mark.parametrize("number", range(1, 11))
+def test_sessions_four_and_seven_deal_with_the_eleven_practices_editorially(client, number):
+    query = "query($n: Int!) { session(number: $n) { practiceCoverages { basis rationale "
+    query += "practices { number } } } }"
+    coverages = graphql(client, query, {"n": number})["data"]["session"]["practiceCoverages"]
+    if number in (4, 7):
+        (coverage,) = coverages
+        assert coverage["basis"] == "EDITORIAL" and coverage["rationale"]
+        assert [p["number"] for p in coverage["practices"]] == list(range(1, 12))
+    else:
+        assert coverages == []

@@ -286,6 +286,23 @@ class _Builder:
         for session in self.catalog.sessions:
             session.focuses.sort(key=lambda focus: focus.component.number or 0)
 
+    def build_practice_coverages(self) -> None:
+        for node in self.r.instances(BLF.PracticeCoverage):
+            practices = sorted(self.linked(node, BLF.practice), key=lambda p: p.number or 0)
+            coverage = self.register(
+                node,
+                m.PracticeCoverage(
+                    **self.link_fields(node),
+                    session=self.one(node, BLF.session),
+                    practices=practices,
+                ),
+            )
+            coverage.session.practice_coverages.append(coverage)
+            for practice in practices:
+                practice.coverages.append(coverage)
+        for practice in self.catalog.practices:
+            practice.coverages.sort(key=lambda coverage: coverage.session.number)
+
     def build_session_links(self) -> None:
         for node in self.r.instances(BLF.SessionLink):
             via = sorted(self.linked(node, BLF.via), key=lambda c: c.number or 0)
@@ -460,6 +477,7 @@ def build_catalog(graph, instance_base: str) -> Catalog:
     builder.build_memberships()
     builder.build_sessions()
     builder.build_focuses()
+    builder.build_practice_coverages()
     builder.build_session_links()
     builder.build_program()
     builder.build_evidence()

@@ -125,6 +125,12 @@ class SessionLink(QualifiedLink):
 
 
 @dataclass(eq=False)
+class PracticeCoverage(QualifiedLink):
+    session: Session
+    practices: list[Practice]
+
+
+@dataclass(eq=False)
 class LearningOutcome(Node):
     number: int
     text: str
@@ -151,6 +157,7 @@ class Session(Node):
     knowledge_types: list[KnowledgeType] = field(default_factory=list)
     methods: list[Concept] = field(default_factory=list)
     session_links: list[SessionLink] = field(default_factory=list)
+    practice_coverages: list[PracticeCoverage] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
 
     @property
@@ -176,6 +183,7 @@ class ProgramOutcome(Node):
 @dataclass(eq=False)
 class Practice(Concept):
     level: Concept | None = None
+    coverages: list[PracticeCoverage] = field(default_factory=list)
 
 
 @dataclass(eq=False)

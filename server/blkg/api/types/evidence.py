@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 
 from blkg.api.descriptions import from_ontology
 from blkg.api.types.common import SOURCES_DOC, Concept, FindingKind, Node, Source, plain_type
 from blkg.read import model as m
 from blkg.vocabulary import BLF
+
+if TYPE_CHECKING:
+    from blkg.api.types.session import PracticeCoverage
+
+PRACTICE_COVERAGE = Annotated["PracticeCoverage", strawberry.lazy("blkg.api.types.session")]
 
 
 @strawberry.type(description=from_ontology(BLF.EffectivenessRating))
@@ -28,6 +35,9 @@ class Practice(Node):
     name: str = strawberry.field(description="The practice's name.")
     definition: str | None = strawberry.field(description="What it is, in the project's words.")
     level: Concept | None = strawberry.field(description=from_ontology(BLF.practiceLevel))
+    coverages: list[PRACTICE_COVERAGE] = strawberry.field(
+        description="The sessions that deal with this practice, with basis and rationale."
+    )
     sources: list[Source] = strawberry.field(description=SOURCES_DOC)
     is_type_of = plain_type(m.Practice)
 

@@ -13,10 +13,12 @@ from blkg.read import model as m
 from blkg.vocabulary import BLF
 
 if TYPE_CHECKING:
+    from blkg.api.types.evidence import Practice
     from blkg.api.types.framework import Component, Responsibility
 
 COMPONENT = Annotated["Component", strawberry.lazy("blkg.api.types.framework")]
 RESPONSIBILITY = Annotated["Responsibility", strawberry.lazy("blkg.api.types.framework")]
+PRACTICE = Annotated["Practice", strawberry.lazy("blkg.api.types.evidence")]
 
 
 @strawberry.type(description=from_ontology(BLF.KnowledgeType))
@@ -47,6 +49,18 @@ class SessionFocus(Node):
     rationale: str | None = strawberry.field(description=from_ontology(BLF.rationale))
     sources: list[Source] = strawberry.field(description=SOURCES_DOC)
     is_type_of = plain_type(m.SessionFocus)
+
+
+@strawberry.type(description=from_ontology(BLF.PracticeCoverage))
+class PracticeCoverage(Node):
+    session: Session = strawberry.field(description="The session.")
+    practices: list[PRACTICE] = strawberry.field(
+        description="The research-based practices it deals with, in the source's order."
+    )
+    basis: Basis = strawberry.field(description=from_ontology(BLF.basis))
+    rationale: str | None = strawberry.field(description=from_ontology(BLF.rationale))
+    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    is_type_of = plain_type(m.PracticeCoverage)
 
 
 @strawberry.type(description=from_ontology(BLF.SessionLink))
@@ -90,6 +104,10 @@ class Session(Node):
         description="The knowledge types the brochure says this session develops."
     )
     methods: list[Concept] = strawberry.field(description=from_ontology(BLF.method))
+    practice_coverages: list[PracticeCoverage] = strawberry.field(
+        description="The research-based practices it deals with, with basis and rationale; "
+        "empty where no source or reading links it to practices."
+    )
     session_links: list[SessionLink] = strawberry.field(
         description="The responsibilities it addresses, with basis, components and sources."
     )
@@ -104,4 +122,11 @@ class Session(Node):
     is_type_of = plain_type(m.Session)
 
 
-__all__ = ["KnowledgeType", "LearningOutcome", "Session", "SessionFocus", "SessionLink"]
+__all__ = [
+    "KnowledgeType",
+    "LearningOutcome",
+    "PracticeCoverage",
+    "Session",
+    "SessionFocus",
+    "SessionLink",
+]
