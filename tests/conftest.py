@@ -39,8 +39,8 @@ def free_port() -> int:
 class RunningServer:
     """A `blkg serve` process on loopback, stopped when the fixture ends."""
 
-    def __init__(self, *args: str, env: dict | None = None):
-        self.port = free_port()
+    def __init__(self, *args: str, env: dict | None = None, port: int | None = None):
+        self.port = port or free_port()  # pick the port first to put it in `env`
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "blkg", "serve", "--port", str(self.port), *args]
         self.process = subprocess.Popen(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -18,6 +20,7 @@ from blkg.read import build_catalog
 from blkg.web.cache import NoCache, ResponseCache
 from blkg.web.graphql import GraphQLEndpoint
 from blkg.web.health import health_endpoint
+from blkg.web.linked_data import linked_data
 from blkg.web.responses import error_response
 
 STATIC = Path(__file__).parent / "static"
@@ -46,8 +49,18 @@ def create_app(graph: KnowledgeGraph) -> Starlette:
         Route("/health", health_endpoint(graph), methods=["GET", "HEAD"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
+    researchers = linked_data(graph)
+    routes += researchers.routes
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await researchers.engine.start_and_wait()
+        yield
+        await researchers.engine.close()
+
     app = Starlette(
         routes=routes,
+        lifespan=lifespan,
         middleware=[
             Middleware(
                 CORSMiddleware,
@@ -63,6 +76,7 @@ def create_app(graph: KnowledgeGraph) -> Starlette:
     app.state.catalog = catalog
     app.state.schema = schema
     app.state.cache = cache
+    app.state.sparql = researchers.engine
     return app
 
 

@@ -27,6 +27,19 @@ def _env_int(name: str, default: int) -> int:
         ) from None
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SystemExit(f"blkg: environment variable {name}={raw!r} is not a number") from None
+    if not value > 0:
+        raise SystemExit(f"blkg: environment variable {name}={raw!r} must be greater than 0")
+    return value
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -44,6 +57,7 @@ class Limits:
     max_body_bytes: int = 64 * 1024
     sparql_timeout_seconds: float = 5.0
     sparql_max_results: int = 10_000
+    sparql_workers: int = 2
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,9 @@ class Settings:
             max_query_tokens=_env_int("BLKG_MAX_QUERY_TOKENS", Limits.max_query_tokens),
             max_aliases=_env_int("BLKG_MAX_ALIASES", Limits.max_aliases),
             max_body_bytes=_env_int("BLKG_MAX_BODY_BYTES", Limits.max_body_bytes),
+            sparql_timeout_seconds=_env_float("BLKG_SPARQL_TIMEOUT", Limits.sparql_timeout_seconds),
+            sparql_max_results=_env_int("BLKG_SPARQL_MAX_RESULTS", Limits.sparql_max_results),
+            sparql_workers=_env_int("BLKG_SPARQL_WORKERS", Limits.sparql_workers),
         )
         return cls(
             base_iri=base,

@@ -1,19 +1,26 @@
 """Serialising the graph: Turtle, TriG, N-Triples and JSON-LD, of one or all named graphs.
 
 Output is deterministic for the same data, so the CLI and the HTTP downloads can be compared
-byte for byte.
+byte for byte. JSON-LD is compacted with the vocabulary's context (`blkg.context`), embedded
+inline, with its node and value arrays sorted (rdflib's own order depends on hashing).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, URIRef
+import orjson
+from rdflib import Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.plugins.serializers.jsonld import from_rdf
+from rdflib.plugins.serializers.trig import TrigSerializer
 
 from blkg import namespaces
+from blkg.context import build_context
 from blkg.graph import ASSERTED, GRAPH_NAMES, KnowledgeGraph
 
 
@@ -42,22 +49,88 @@ SELECTIONS: dict[str, tuple[str, ...]] = {
 
 def serialize(graph: KnowledgeGraph, format_name: str, selection: str = "all") -> bytes:
     """The chosen named graphs in the chosen format."""
+    settings = graph.settings
+    parts = {URIRef(settings.graph_iri(name)): graph.named(name) for name in SELECTIONS[selection]}
+    return serialize_parts(graph, parts, format_name)
+
+
+def serialize_parts(
+    graph: KnowledgeGraph, parts: dict[URIRef | None, Graph], format_name: str
+) -> bytes:
+    """Triples grouped by named graph (`None`: the default graph) in the chosen format.
+
+    Formats without named graphs (Turtle, N-Triples) get the union of the parts.
+    """
     fmt = FORMATS[format_name]
-    names = SELECTIONS[selection]
-    if fmt.quads:
-        return _serialize_quads(graph, fmt, names)
-    text = graph.union(names).serialize(format=fmt.rdflib_name, encoding="utf-8")
+    graphs = [_named_graph(graph, name, triples) for name, triples in parts.items()]
+    if fmt.name == "trig":
+        return _trig(graphs)
+    if fmt.name == "jsonld":
+        return _jsonld(graphs, build_context(graph.named("ontology"), graph.settings))
+    union = namespaces.bind_all(Graph(), graph.settings)
+    for part in graphs:
+        union += part
+    text = union.serialize(format=fmt.rdflib_name, encoding="utf-8")
     if fmt.name == "nt":  # rdflib writes N-Triples in hash order
         text = b"".join(sorted(text.splitlines(keepends=True)))
     return text
 
 
-def _serialize_quads(graph: KnowledgeGraph, fmt: Format, names: tuple[str, ...]) -> bytes:
-    dataset = namespaces.bind_all(Dataset(), graph.settings)
-    for name in names:
-        target = dataset.graph(URIRef(graph.settings.graph_iri(name)))
-        target += graph.named(name)
-    return dataset.serialize(format=fmt.rdflib_name, encoding="utf-8")
+def _named_graph(graph: KnowledgeGraph, name: URIRef | None, triples: Graph) -> Graph:
+    part = Graph(identifier=DATASET_DEFAULT_GRAPH_ID if name is None else name)
+    namespaces.bind_all(part, graph.settings)
+    part += triples
+    return part
+
+
+class _TrigInOrder(TrigSerializer):
+    """rdflib's TriG writer, given its graphs in our order (a `Dataset` yields them in hash
+    order, through a deprecated method)."""
+
+    def __init__(self, graphs: list[Graph]):
+        super().__init__(graphs[0])
+        self.contexts = graphs
+        self.default_context = DATASET_DEFAULT_GRAPH_ID
+
+
+def _trig(graphs: list[Graph]) -> bytes:
+    stream = io.BytesIO()
+    _TrigInOrder(graphs).serialize(stream, encoding="utf-8")
+    return stream.getvalue()
+
+
+def _jsonld(graphs: list[Graph], context: dict) -> bytes:
+    top: list[dict] = []
+    for part in graphs:
+        nodes = _jsonld_nodes(part, context)
+        if part.identifier == DATASET_DEFAULT_GRAPH_ID:
+            top.extend(nodes)
+        elif nodes:
+            top.append({"@id": str(part.identifier), "@graph": nodes})
+    document = {"@context": context["@context"], "@graph": _sorted(top)}
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+
+
+def _jsonld_nodes(part: Graph, context: dict) -> list[dict]:
+    compacted = from_rdf(part, context_data=context["@context"])
+    compacted.pop("@context", None)
+    if set(compacted) == {"@graph"}:
+        return compacted["@graph"]
+    return [compacted] if compacted else []
+
+
+def _sorted(value):
+    """`value` with every JSON array sorted (except `@list`, whose order is data)."""
+    if isinstance(value, dict):
+        return {key: item if key == "@list" else _sorted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted((_sorted(item) for item in value), key=_order)
+    return value
+
+
+def _order(item) -> tuple[str, bytes]:
+    node_id = item.get("@id", "") if isinstance(item, dict) else ""
+    return node_id, orjson.dumps(item, option=orjson.OPT_SORT_KEYS)
 
 
 def file_name(graph: KnowledgeGraph, format_name: str, selection: str) -> str:
@@ -81,4 +154,12 @@ def write_atomically(path: Path, content: bytes) -> None:
         raise
 
 
-__all__ = ["FORMATS", "SELECTIONS", "Format", "file_name", "serialize", "write_atomically"]
+__all__ = [
+    "FORMATS",
+    "SELECTIONS",
+    "Format",
+    "file_name",
+    "serialize",
+    "serialize_parts",
+    "write_atomically",
+]

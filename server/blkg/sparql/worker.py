@@ -1,0 +1,159 @@
+"""A SPARQL worker process: the dataset in a pyoxigraph store, answering one query at a time.
+
+Started by `blkg.sparql.engine` as `python -m blkg.sparql.worker`. On stdin it receives a
+setup frame (JSON: graph IRIs, prefixes, memory budget, parent pid), one N-Triples frame per
+named graph, then one JSON frame per query; on stdout it answers each query with a JSON
+header frame and a body frame. It exits when stdin closes or its parent dies, and the
+server kills it when a query runs past the time limit: that is what stops a runaway query.
+
+Queries see the union of the named graphs as their default graph. The store is only ever
+queried, never updated, and a query is parsed (and refused if it is an update or uses
+SERVICE) before pyoxigraph sees it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import resource
+import signal
+import sys
+
+import orjson
+import pyoxigraph as ox
+
+from blkg.sparql import results
+from blkg.sparql.checks import SOLUTION_FORMS, Refused, query_form
+from blkg.sparql.frames import read_frame, write_frame
+
+PR_SET_PDEATHSIG = 1
+
+
+class TooManyResults(Exception):
+    pass
+
+
+def main() -> int:
+    channel = _private_stdout()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when workers stop
+    stdin = sys.stdin.buffer
+    setup = orjson.loads(read_frame(stdin) or b"{}")
+    _die_with_parent(setup.get("parent"))
+    store = ox.Store()
+    for graph_iri in setup["graphs"]:
+        triples = read_frame(stdin) or b""
+        store.load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
+    _limit_memory(setup.get("memory_bytes"))
+    _send(channel, {"ready": True, "quads": len(store)}, b"")
+    prefixes = setup.get("prefixes", {})
+    while (request := read_frame(stdin)) is not None:
+        header, body = answer(store, orjson.loads(request), prefixes)
+        _send(channel, header, body)
+    return 0
+
+
+def answer(store: ox.Store, request: dict, prefixes: dict[str, str]) -> tuple[dict, bytes]:
+    """Run one query request; never raises."""
+    try:
+        form = query_form(request["query"])
+        format_name = request["results"] if form in SOLUTION_FORMS else request["graph"]
+        if format_name is None:
+            return {"ok": False, "status": 406, "code": "NOT_ACCEPTABLE", "form": form}, b""
+        found = store.query(request["query"], prefixes=prefixes, **_dataset(request))
+        body = _write(form, found, format_name, request["max_results"], prefixes)
+    except Refused as refused:
+        return _error(400, refused.code, refused.message), b""
+    except TooManyResults:
+        return _error(400, "RESULT_TOO_LARGE", _too_many(request["max_results"])), b""
+    except SyntaxError as error:
+        return _error(400, "QUERY_SYNTAX", f"The query is not valid SPARQL: {error}."), b""
+    except Exception as error:  # evaluation errors from pyoxigraph
+        return _error(400, "QUERY_FAILED", f"The query could not be evaluated: {error}."), b""
+    return {"ok": True, "form": form, "format": format_name}, body
+
+
+def _dataset(request: dict) -> dict:
+    try:
+        options: dict = {}
+        if request.get("default_graphs"):
+            options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
+        else:
+            options["use_default_graph_as_union"] = True
+        if request.get("named_graphs"):
+            options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+        return options
+    except ValueError as error:
+        raise Refused("BAD_REQUEST", f"A graph URI is not a valid IRI: {error}.") from None
+
+
+def _write(form: str, found, format_name: str, limit: int, prefixes: dict) -> bytes:
+    if form == "ASK":
+        return results.boolean(found, format_name)
+    if form == "SELECT":
+        variables = [variable.value for variable in found.variables]
+        rows = _take(([solution[v] for v in variables] for solution in found), limit)
+        return results.solutions(variables, rows, format_name)
+    return results.triples(_take(found, limit), format_name, prefixes)
+
+
+def _take(items, limit: int) -> list:
+    taken = []
+    for item in items:
+        if len(taken) == limit:
+            raise TooManyResults
+        taken.append(item)
+    return taken
+
+
+def _too_many(limit: int) -> str:
+    return (
+        f"The query has more than {limit:,} results, the most this endpoint returns, and was "
+        "stopped. Add a LIMIT (with OFFSET to page through), or, on your own deployment, raise "
+        "the limit with BLKG_SPARQL_MAX_RESULTS."
+    )
+
+
+def _error(status: int, code: str, message: str) -> dict:
+    return {"ok": False, "status": status, "code": code, "message": message}
+
+
+def _send(channel, header: dict, body: bytes) -> None:
+    write_frame(channel, orjson.dumps(header))
+    write_frame(channel, body)
+    channel.flush()
+
+
+def _private_stdout():
+    """Keep stdout for frames only: anything a library prints goes to stderr."""
+    channel = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    return channel
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Ask Linux to kill this process when the server goes, however it goes."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: closing stdin still ends it
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if parent is not None and os.getppid() != parent:
+        sys.exit(0)  # the server is already gone
+
+
+def _limit_memory(budget: int | None) -> None:
+    """Cap the address space at what is in use now plus `budget` bytes."""
+    if not budget:
+        return
+    try:
+        with open("/proc/self/status") as status:
+            in_use = next(int(ln.split()[1]) * 1024 for ln in status if ln.startswith("VmSize:"))
+    except (OSError, StopIteration):
+        return  # no /proc: no cap
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = in_use + budget
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

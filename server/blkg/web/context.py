@@ -1,0 +1,31 @@
+"""`GET /def/context.jsonld`: the JSON-LD context of the vocabulary (see `blkg.context`)."""
+
+from __future__ import annotations
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from blkg.context import CONTEXT_PATH, build_context
+from blkg.graph import KnowledgeGraph
+from blkg.web.conditional import entity_tag, is_not_modified, not_modified, validators
+
+JSON_LD = "application/ld+json"
+
+
+def context_routes(graph: KnowledgeGraph) -> list[Route]:
+    context = build_context(graph.named("ontology"), graph.settings)
+    body = orjson.dumps(context, option=orjson.OPT_INDENT_2)
+    etag = entity_tag(graph, "context")
+    headers = validators(graph, etag, vary=None)
+
+    async def serve_context(request: Request) -> Response:
+        if is_not_modified(request, etag, graph.modified):
+            return not_modified(headers)
+        return Response(body, media_type=JSON_LD, headers=headers)
+
+    return [Route(CONTEXT_PATH, serve_context, methods=["GET", "HEAD"])]
+
+
+__all__ = ["context_routes"]

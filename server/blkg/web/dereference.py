@@ -1,0 +1,129 @@
+"""Dereferenceable IRIs: every IRI of the graph resolves on this server to its description.
+
+| path | IRI described |
+|---|---|
+| `/id/{path}` | `{base}id/{path}`, an instance (its triples, incoming links, neighbours' labels) |
+| `/graph/{name}` | `{base}graph/{name}`, a named graph (its whole content) |
+| `/def`, `/def/{version}` | the ontology and its terms (`def#Term`): the ontology graph |
+| `/shapes` | the SHACL shapes (`shapes#Shape`) |
+
+RDF formats by `Accept` (or `?format=`), as for `/export`; an HTML page for browsers. An IRI
+the graph does not name is a 404 that says so. Answers are cached once computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from rdflib import URIRef
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from blkg.description import VOCABULARY_ROOT, Describer, Description
+from blkg.export import FORMATS, serialize_parts
+from blkg.graph import KnowledgeGraph
+from blkg.web.cache import LRU
+from blkg.web.conditional import entity_tag, is_not_modified, not_modified, validators
+from blkg.web.negotiation import NotAcceptable, choose, negotiate
+from blkg.web.pages import Page, render
+from blkg.web.rdf import HTML, RDF_TYPES, not_acceptable, rdf_response
+from blkg.web.responses import error_response
+from blkg.web.views import PageBuilder
+
+OFFERED = {**RDF_TYPES, HTML: "html", "application/xhtml+xml": "html"}
+HTML_TYPE = "text/html; charset=utf-8"
+FORMAT_NAMES = {"turtle": "Turtle", "trig": "TriG", "nt": "N-Triples", "jsonld": "JSON-LD"}
+
+Lookup = Callable[[Request], Description | None]
+
+
+class Dereferencer:
+    """Answers a request for a document: negotiation, validators, cached rendering."""
+
+    def __init__(self, graph: KnowledgeGraph):
+        self.graph = graph
+        self.describer = Describer(graph)
+        self.pages = PageBuilder(self.describer, graph.settings)
+        self.rendered = LRU(1024)
+
+    def endpoint(self, lookup: Lookup, index: bool = False):
+        async def describe(request: Request) -> Response:
+            try:
+                representation = negotiate(request, OFFERED)
+            except NotAcceptable as error:
+                return not_acceptable(error, {"Vary": "Accept"})
+            key = (request.url.path, representation)
+            body = self.rendered.get(key)
+            if body is None:
+                description = await run_in_threadpool(lookup, request)
+                if description is None:
+                    return self.not_found(request)
+                body = await run_in_threadpool(self._render, description, representation, index)
+                self.rendered.put(key, body)
+            path_hash = hashlib.sha1(request.url.path.encode()).hexdigest()[:16]
+            etag = entity_tag(self.graph, "describe", path_hash, representation)
+            headers = validators(self.graph, etag)
+            if is_not_modified(request, etag, self.graph.modified):
+                return not_modified(headers)
+            if representation == "html":
+                return Response(body, media_type=HTML_TYPE, headers=headers)
+            return rdf_response(body, representation, headers)
+
+        return describe
+
+    def _render(self, description: Description, representation: str, index: bool) -> bytes:
+        if representation != "html":
+            return serialize_parts(self.graph, description.parts, representation)
+        alternates = [
+            (FORMAT_NAMES[name], fmt.media_type, f"?format={name}") for name, fmt in FORMATS.items()
+        ]
+        build = self.pages.index_page if index else self.pages.resource_page
+        return render(build(description, alternates))
+
+    def not_found(self, request: Request) -> Response:
+        iri = self._iri_of(request)
+        message = (
+            f"{iri} is not a resource of this knowledge graph: no triple names it. "
+            "Check the IRI against a download from /export, or browse from /def."
+        )
+        if choose(request.headers.get("accept"), [*RDF_TYPES, HTML]) == HTML:
+            page = Page("Not found", [], intro=message)
+            return Response(render(page), status_code=404, media_type=HTML_TYPE)
+        return error_response(404, "NOT_FOUND", message)
+
+    def _iri_of(self, request: Request) -> str:
+        path = request.url.path.lstrip("/")
+        if path.startswith(("def", "shapes")):
+            return VOCABULARY_ROOT + path
+        return self.graph.settings.base_iri + path
+
+
+def dereference_routes(graph: KnowledgeGraph) -> list[Route]:
+    dereferencer = Dereferencer(graph)
+    describer = dereferencer.describer
+    settings = graph.settings
+
+    def instance(request: Request) -> Description | None:
+        return describer.resource(URIRef(settings.instance_base + request.path_params["path"]))
+
+    def versioned_ontology(request: Request) -> Description | None:
+        iri = URIRef(f"{VOCABULARY_ROOT}def/{request.path_params['version']}")
+        return describer.ontology() if iri == describer.version_iri() else None
+
+    def named_graph(request: Request) -> Description | None:
+        return describer.named_graph(request.path_params["name"])
+
+    page = dereferencer.endpoint
+    return [
+        Route("/id/{path:path}", page(instance), methods=["GET", "HEAD"]),
+        Route("/graph/{name}", page(named_graph, index=True), methods=["GET", "HEAD"]),
+        Route("/def", page(lambda request: describer.ontology()), methods=["GET", "HEAD"]),
+        Route("/def/{version}", page(versioned_ontology), methods=["GET", "HEAD"]),
+        Route("/shapes", page(lambda request: describer.shapes()), methods=["GET", "HEAD"]),
+    ]
+
+
+__all__ = ["Dereferencer", "dereference_routes"]

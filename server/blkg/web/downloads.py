@@ -1,0 +1,73 @@
+"""`GET /export`: the graph as a download, in the format the client asks for.
+
+`Accept` (or `?format=turtle|trig|nt|jsonld`) picks the format, `?graph=asserted|inferred|all`
+the named graphs. Each (format, selection) is serialised once, by the same function as
+`blkg export` (so the bytes are identical), on first request and kept in memory; the ETag and
+Last-Modified follow from the dataset version, so a revalidation never serialises anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from blkg.export import SELECTIONS, file_name, serialize
+from blkg.graph import KnowledgeGraph
+from blkg.web.conditional import entity_tag, is_not_modified, not_modified, validators
+from blkg.web.negotiation import NotAcceptable, negotiate
+from blkg.web.rdf import RDF_TYPES, not_acceptable, rdf_response
+from blkg.web.responses import error_response
+
+
+class SerializedExports:
+    """The bytes of each (format, selection), computed once, off the event loop."""
+
+    def __init__(self, graph: KnowledgeGraph):
+        self.graph = graph
+        self._bytes: dict[tuple[str, str], bytes] = {}
+        self._locks: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def get(self, format_name: str, selection: str) -> bytes:
+        key = (format_name, selection)
+        if key not in self._bytes:
+            async with self._locks[key]:
+                if key not in self._bytes:
+                    self._bytes[key] = await run_in_threadpool(
+                        serialize, self.graph, format_name, selection
+                    )
+        return self._bytes[key]
+
+
+def download_routes(graph: KnowledgeGraph) -> list[Route]:
+    exports = SerializedExports(graph)
+
+    async def export(request: Request) -> Response:
+        selection = request.query_params.get("graph", "all")
+        if selection not in SELECTIONS:
+            return error_response(
+                400,
+                "BAD_REQUEST",
+                f"graph={selection} is not a selection; use one of: {', '.join(SELECTIONS)}.",
+            )
+        try:
+            format_name = negotiate(request, RDF_TYPES)
+        except NotAcceptable as error:
+            return not_acceptable(error, {"Vary": "Accept"})
+        etag = entity_tag(graph, format_name, selection)
+        headers = validators(graph, etag)
+        headers["Content-Disposition"] = (
+            f'attachment; filename="{file_name(graph, format_name, selection)}"'
+        )
+        if is_not_modified(request, etag, graph.modified):
+            return not_modified(headers)
+        return rdf_response(await exports.get(format_name, selection), format_name, headers)
+
+    return [Route("/export", export, methods=["GET", "HEAD"])]
+
+
+__all__ = ["SerializedExports", "download_routes"]

@@ -1,0 +1,260 @@
+"""`GET|POST /sparql`: the SPARQL 1.1 Protocol, read-only, over the query engine.
+
+A query comes as `GET /sparql?query=...`, as a form (`application/x-www-form-urlencoded`,
+`query=...`) or as the body of `application/sparql-query`; `default-graph-uri` and
+`named-graph-uri` choose the dataset (by default: the union of the named graphs, each also
+available by name). SELECT and ASK answer in SPARQL JSON (default), XML, CSV or TSV;
+CONSTRUCT and DESCRIBE in Turtle (default), TriG, N-Triples or JSON-LD; `Accept` or
+`?format=` chooses. Undeclared prefixes default to the project's (`blf:`, `skos:`, `resp:`, ...).
+
+Refused with a JSON error: updates (and `update=`), SERVICE, syntax errors (400, with line
+and column), unacceptable formats (406), bodies over the limit (413), other content types
+(415). Over the limits: more results than `BLKG_SPARQL_MAX_RESULTS` is a 400
+(RESULT_TOO_LARGE); a query still running after `BLKG_SPARQL_TIMEOUT` seconds is stopped
+and answered 504 (QUERY_TIMEOUT: this query will not finish, retrying will not help); no
+free worker within that time is 503 (SPARQL_BUSY, with Retry-After). Successful answers are
+cached, so a repeated query costs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from blkg.config import Limits
+from blkg.sparql.engine import EngineBusy, QueryEngine, QueryTimeout, WorkerLost
+from blkg.web.cache import LRU
+from blkg.web.negotiation import NotAcceptable, negotiate
+from blkg.web.pages import sparql_form
+from blkg.web.rdf import HTML, RDF_TYPES
+from blkg.web.responses import error_response
+
+RESULT_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/json": "json",
+    "application/xml": "xml",
+}
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "turtle": "text/turtle; charset=utf-8",
+    "trig": "application/trig",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+MAX_CACHED_BODY = 256 * 1024
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+
+
+class SparqlEndpoint:
+    """Reads protocol requests, asks the engine, writes the answer or a coded error."""
+
+    def __init__(self, engine: QueryEngine, limits: Limits, cache: LRU):
+        self.engine = engine
+        self.limits = limits
+        self.cache = cache
+
+    async def handle(self, request: Request) -> Response:
+        try:
+            parameters = await self._parameters(request)
+            if "update" in parameters:
+                raise _update_refused()
+            if not parameters.get("query") and _wants_html(request):
+                return Response(sparql_form(), media_type="text/html; charset=utf-8")
+            query = _query_request(parameters)
+            results, graph = _formats(request)
+            return await self._answer(query, results, graph)
+        except ProtocolError as error:
+            headers = {"Retry-After": "1"} if error.status == 503 else None
+            return error_response(error.status, error.code, error.message, headers)
+
+    # -- reading the request ---------------------------------------------------------------
+
+    async def _parameters(self, request: Request) -> dict[str, list[str]]:
+        parameters = parse_qs(request.url.query, keep_blank_values=True)
+        if request.method != "POST":
+            return parameters
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type == UPDATE_BODY:
+            raise _update_refused()
+        if media_type not in (FORM, QUERY_BODY):
+            raise ProtocolError(
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                f"Send the query as Content-Type: {QUERY_BODY}, or as a form ({FORM}) with "
+                f"query=...; got {media_type or 'none'}.",
+            )
+        body = (await self._read_body(request)).decode("utf-8", errors="replace")
+        if media_type == QUERY_BODY:
+            return {**parameters, "query": [body]}
+        form = parse_qs(body, keep_blank_values=True)
+        return {key: parameters.get(key, []) + form.get(key, []) for key in {*parameters, *form}}
+
+    async def _read_body(self, request: Request) -> bytes:
+        limit = self.limits.max_body_bytes
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise _too_large(limit)
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    # -- answering -------------------------------------------------------------------------
+
+    async def _answer(self, query: QueryRequest, results: str | None, graph: str | None):
+        key = (query, results, graph)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return Response(cached[1], media_type=cached[0], headers={"Vary": "Accept"})
+        answer = await self._run(query, results, graph)
+        header = answer.header
+        if not header["ok"]:
+            if header["code"] == "NOT_ACCEPTABLE":
+                raise _not_acceptable_for(header["form"])
+            raise ProtocolError(header["status"], header["code"], header["message"])
+        media_type = MEDIA_TYPES[header["format"]]
+        if len(answer.body) <= MAX_CACHED_BODY:
+            self.cache.put(key, (media_type, answer.body))
+        return Response(answer.body, media_type=media_type, headers={"Vary": "Accept"})
+
+    async def _run(self, query: QueryRequest, results: str | None, graph: str | None):
+        request = {
+            "query": query.query,
+            "results": results,
+            "graph": graph,
+            "default_graphs": list(query.default_graphs),
+            "named_graphs": list(query.named_graphs),
+            "max_results": self.limits.sparql_max_results,
+        }
+        try:
+            return await self.engine.run(request)
+        except QueryTimeout:
+            raise ProtocolError(504, "QUERY_TIMEOUT", self._timeout_message()) from None
+        except EngineBusy:
+            raise ProtocolError(
+                503,
+                "SPARQL_BUSY",
+                "Every query worker stayed busy for the whole time limit; try again shortly.",
+            ) from None
+        except WorkerLost:
+            raise ProtocolError(
+                503,
+                "QUERY_ABORTED",
+                "The query stopped its worker process before finishing (it probably needed "
+                "more memory than this endpoint allows). Make it more selective.",
+            ) from None
+
+    def _timeout_message(self) -> str:
+        seconds = f"{self.limits.sparql_timeout_seconds:g}"
+        return (
+            f"The query ran longer than {seconds} s, the time limit of this endpoint, and was "
+            "stopped; retrying it will not help. Make it more selective (a narrower pattern, a "
+            "LIMIT), or, on your own deployment, raise the limit with BLKG_SPARQL_TIMEOUT."
+        )
+
+
+def _query_request(parameters: dict[str, list[str]]) -> QueryRequest:
+    queries = parameters.get("query", [])
+    if len(queries) != 1 or not queries[0].strip():
+        raise ProtocolError(
+            400,
+            "BAD_REQUEST",
+            "Give exactly one SPARQL query: GET /sparql?query=..., or POST it as "
+            f"{QUERY_BODY} or as a form field query=.",
+        )
+    return QueryRequest(
+        queries[0],
+        tuple(parameters.get("default-graph-uri", [])),
+        tuple(parameters.get("named-graph-uri", [])),
+    )
+
+
+def _formats(request: Request) -> tuple[str | None, str | None]:
+    chosen = []
+    for offered in (RESULT_TYPES, RDF_TYPES):
+        try:
+            chosen.append(negotiate(request, offered))
+        except NotAcceptable:
+            chosen.append(None)
+    if chosen == [None, None]:
+        raise ProtocolError(
+            406,
+            "NOT_ACCEPTABLE",
+            "None of the requested formats can carry SPARQL results. SELECT and ASK: "
+            f"{_listing(RESULT_TYPES)}; CONSTRUCT and DESCRIBE: {_listing(RDF_TYPES)}.",
+        )
+    return chosen[0], chosen[1]
+
+
+def _not_acceptable_for(form: str) -> ProtocolError:
+    offered = RESULT_TYPES if form in ("SELECT", "ASK") else RDF_TYPES
+    return ProtocolError(
+        406,
+        "NOT_ACCEPTABLE",
+        f"A {form} query's results cannot be sent in the requested format; ask for one of: "
+        f"{_listing(offered)}.",
+    )
+
+
+def _listing(offered: dict[str, str]) -> str:
+    canonical: dict[str, str] = {}
+    for media_type, name in offered.items():
+        canonical.setdefault(name, media_type)
+    return ", ".join(f"{media} (format={name})" for name, media in canonical.items())
+
+
+def _wants_html(request: Request) -> bool:
+    return request.method == "GET" and HTML in request.headers.get("accept", "")
+
+
+def _update_refused() -> ProtocolError:
+    return ProtocolError(
+        400,
+        "UPDATE_REFUSED",
+        "This endpoint is read-only: SPARQL Update is refused and nothing was changed. "
+        "Send a SELECT, ASK, CONSTRUCT or DESCRIBE query as query=.",
+    )
+
+
+def _too_large(limit: int) -> ProtocolError:
+    return ProtocolError(
+        413,
+        "PAYLOAD_TOO_LARGE",
+        f"The request body exceeds {limit} bytes; send a shorter query.",
+    )
+
+
+def sparql_routes(engine: QueryEngine, limits: Limits, cache: LRU) -> list[Route]:
+    endpoint = SparqlEndpoint(engine, limits, cache)
+    return [Route("/sparql", endpoint.handle, methods=["GET", "HEAD", "POST"])]
+
+
+__all__ = ["SparqlEndpoint", "sparql_routes"]

@@ -1,0 +1,137 @@
+"""From a description's triples to the page a browser shows: labels, links and sections.
+
+Links to IRIs this server resolves (instances and named graphs under the configured base, the
+ontology and the shapes) point at this server, so a local deployment can be browsed; other
+IRIs link to where they live.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from blkg.config import Settings
+from blkg.description import VOCABULARY_ROOT, Describer, Description
+from blkg.web.pages import Page, Row, Section, Value
+
+VOCABULARY_DOCUMENTS = ("def", "shapes")
+MAX_NESTING = 3
+
+
+def local_href(iri: str, settings: Settings) -> str | None:
+    """The path on this server that resolves `iri`, or None if it is not one of ours."""
+    if iri.startswith((settings.instance_base, settings.graph_iri(""))):
+        return "/" + iri.removeprefix(settings.base_iri)
+    if iri.startswith(VOCABULARY_ROOT):
+        rest = iri.removeprefix(VOCABULARY_ROOT)
+        if re.split(r"[/#]", rest, maxsplit=1)[0] in VOCABULARY_DOCUMENTS:
+            return "/" + rest
+    return None
+
+
+class PageBuilder:
+    """Builds pages from descriptions, naming things by their labels."""
+
+    def __init__(self, describer: Describer, settings: Settings):
+        self.describer = describer
+        self.settings = settings
+        self.inferred = URIRef(settings.graph_iri("inferred"))
+        self.namespaces = describer.everything.namespace_manager
+
+    def resource_page(self, description: Description, alternates: list) -> Page:
+        union = description.union()
+        derived = description.parts.get(self.inferred, Graph())
+        sections = [self._section(union, derived, s) for s in description.subjects]
+        return Page(self.name(description.iri), sections, alternates=alternates)
+
+    def index_page(self, description: Description, alternates: list) -> Page:
+        """A named graph: what it holds, grouped by type."""
+        (triples,) = description.parts.values()
+        section = Section(self.name(description.iri), str(description.iri))
+        section.rows = [Row("triples", None, [Value(f"{len(triples):,}")])]
+        section.rows += self._by_type(triples)
+        return Page(section.title, [section], alternates=alternates)
+
+    # -- naming ----------------------------------------------------------------------------
+
+    def name(self, node: Node) -> str:
+        label = self.describer.label(node)
+        if label:
+            return label
+        return self.compact(node) if isinstance(node, URIRef) else str(node)
+
+    def compact(self, iri: URIRef) -> str:
+        try:
+            prefix, _, local = self.namespaces.compute_qname(iri, generate=False)
+        except (KeyError, ValueError):
+            return str(iri)
+        return f"{prefix}:{local}"
+
+    def href(self, iri: URIRef) -> str:
+        return local_href(str(iri), self.settings) or str(iri)
+
+    def _link(self, node: Node) -> str | None:
+        return self.href(node) if isinstance(node, URIRef) else None
+
+    # -- sections --------------------------------------------------------------------------
+
+    def _section(self, union: Graph, derived: Graph, subject: URIRef) -> Section:
+        anchor = str(subject).partition("#")[2] or None
+        section = Section(self.name(subject), str(subject), anchor)
+        types = [(subject, RDF.type, t) for t in union.objects(subject, RDF.type)]
+        section.types = _by_text(self._value(union, derived, t, 0) for t in types)
+        outgoing = [t for t in union.triples((subject, None, None)) if t[1] != RDF.type]
+        section.rows = self._rows(union, derived, outgoing, lambda t: t[2], 0)
+        incoming = [t for t in union.triples((None, None, subject)) if t[0] != subject]
+        section.incoming = self._rows(union, derived, incoming, lambda t: t[0], 0)
+        return section
+
+    def _rows(self, union, derived, triples, end, depth: int) -> list[Row]:
+        grouped: dict[URIRef, list[Value]] = defaultdict(list)
+        for triple in triples:
+            grouped[triple[1]].append(self._value(union, derived, triple, depth, end(triple)))
+        rows = [Row(self.name(p), self.href(p), _by_text(values)) for p, values in grouped.items()]
+        return sorted(rows, key=lambda row: row.label.lower())
+
+    def _value(self, union, derived, triple, depth: int, node: Node | None = None) -> Value:
+        node = triple[2] if node is None else node
+        is_derived = triple in derived
+        if isinstance(node, Literal):
+            return Value(str(node), None, self._literal_note(node), is_derived)
+        if isinstance(node, BNode):
+            nested = []
+            if depth < MAX_NESTING:
+                inner = list(union.triples((node, None, None)))
+                nested = self._rows(union, derived, inner, lambda t: t[2], depth + 1)
+            return Value("", None, "", is_derived, nested)
+        return Value(self.name(node), self.href(node), "", is_derived)
+
+    def _literal_note(self, literal: Literal) -> str:
+        if literal.language:
+            return literal.language
+        if literal.datatype and literal.datatype != XSD.string:
+            return self.compact(literal.datatype)
+        return ""
+
+    def _by_type(self, triples: Graph) -> list[Row]:
+        members: dict[Node, set[Node]] = defaultdict(set)
+        for subject in set(triples.subjects()):
+            types = set(triples.objects(subject, RDF.type)) or {None}
+            for kind in types:
+                members[kind].add(subject)
+        rows = []
+        for kind, subjects in members.items():
+            values = _by_text(Value(self.name(s), self._link(s)) for s in subjects)
+            label = "untyped here" if kind is None else self.name(kind)
+            rows.append(Row(label, None if kind is None else self.href(kind), values))
+        return sorted(rows, key=lambda row: row.label.lower())
+
+
+def _by_text(values) -> list[Value]:
+    return sorted(values, key=lambda value: value.text.lower())
+
+
+__all__ = ["PageBuilder", "local_href"]

@@ -1,0 +1,91 @@
+"""`/.well-known/void`: the dataset's VoID/DCAT description, with live counts and working links."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import DCAT, DCTERMS, OWL, RDF, VOID, Graph, Literal, URIRef
+
+from blkg.export import FORMATS, SELECTIONS
+from blkg.graph import GRAPH_NAMES
+from blkg.web.void import DCAT_VERSION
+from tests.rdf_parsing import PARSERS, parse_union
+
+IANA = "https://www.iana.org/assignments/media-types/"
+
+
+@pytest.fixture(scope="module")
+def void(client) -> Graph:
+    response = client.get("/.well-known/void")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/turtle")
+    return Graph().parse(data=response.content, format="turtle")
+
+
+@pytest.fixture(scope="module")
+def dataset(void, graph) -> URIRef:
+    node = void.value(predicate=RDF.type, object=DCAT.Dataset)
+    assert (node, RDF.type, VOID.Dataset) in void
+    assert node == graph.dataset_node
+    return node
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_every_format_parses_to_the_same_description(client, void, fmt, parser):
+    response = client.get("/.well-known/void", headers={"Accept": FORMATS[fmt].media_type})
+    parsed = parse_union(response.content, fmt, parser)
+    assert len(parsed) == len(void)
+    assert set(parsed.subjects(RDF.type, DCAT.Distribution)) == set(
+        void.subjects(RDF.type, DCAT.Distribution)
+    )
+
+
+def test_title_licence_version_and_sources_come_from_the_data(void, dataset, graph):
+    data = graph.named("data")
+    assert void.value(dataset, DCTERMS.title) == data.value(dataset, DCTERMS.title)
+    assert void.value(dataset, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
+    assert void.value(dataset, OWL.versionInfo) == data.value(dataset, OWL.versionInfo)
+    assert void.value(dataset, DCAT_VERSION) == Literal(graph.version)
+    sources = set(void.objects(dataset, DCTERMS.source))
+    assert sources == set(data.objects(dataset, DCTERMS.source)) and len(sources) >= 5
+
+
+def test_triple_counts_are_live(void, dataset, graph):
+    counts = graph.triple_counts()
+    assert void.value(dataset, VOID.triples).toPython() == sum(counts.values())
+    for name in GRAPH_NAMES:
+        subset = URIRef(graph.settings.graph_iri(name))
+        assert (dataset, VOID.subset, subset) in void
+        assert void.value(subset, VOID.triples).toPython() == counts[name]
+
+
+def test_uri_space_is_the_instance_base(void, dataset, graph):
+    assert str(void.value(dataset, VOID.uriSpace)) == graph.settings.instance_base
+
+
+def test_every_download_is_listed_and_works(client, void, dataset):
+    distributions = set(void.objects(dataset, DCAT.distribution))
+    assert len(distributions) == len(FORMATS) * len(SELECTIONS)
+    for distribution in distributions:
+        url = str(void.value(distribution, DCAT.downloadURL))
+        media_type = str(void.value(distribution, DCAT.mediaType)).removeprefix(IANA)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["content-type"].split(";")[0] == media_type
+
+
+def test_data_dumps_are_the_full_downloads(void, dataset):
+    dumps = {str(url) for url in void.objects(dataset, VOID.dataDump)}
+    assert len(dumps) == len(FORMATS)
+    assert all(url.endswith("graph=all") for url in dumps)
+
+
+def test_sparql_endpoint_is_declared_and_answers(client, void, dataset, server):
+    endpoint = void.value(dataset, VOID.sparqlEndpoint)
+    assert str(endpoint) == server.url + "/sparql"
+    service = void.value(dataset, DCAT.accessService)
+    assert void.value(service, DCAT.endpointURL) == endpoint
+    response = client.get(str(endpoint), params={"query": "ASK { ?s ?p ?o }"})
+    assert response.json() == {"head": {}, "boolean": True}
