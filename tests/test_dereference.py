@@ -167,6 +167,14 @@ def test_responsibility_page_shows_its_name_and_its_sessions(client, graph):
         assert "/" + session.removeprefix(graph.settings.base_iri) in shown.links
 
 
+def test_responsibility_page_lists_its_sessions_in_session_order(client):
+    shown = page(client, SITUATIONAL_AWARENESS)
+    sessions = [link for link in shown.links if link.startswith("/id/session/")]
+    links = [link for link in shown.links if link.startswith("/id/session-link/")]
+    assert sessions == [f"/id/session/{n}" for n in (1, 2, 5, 8, 9, 10)]
+    assert links == [f"/id/session-link/{n}/situational-awareness" for n in (1, 2, 5, 8, 9, 10)]
+
+
 def test_page_title_is_the_label(client):
     response = client.get("/id/session/3", headers={"Accept": BROWSER})
     assert "<title>Managing Change ·" in response.text

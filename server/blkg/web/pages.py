@@ -29,6 +29,7 @@ class Value:
     note: str = ""
     derived: bool = False
     rows: list[Row] = field(default_factory=list)
+    number: int | None = None  # the node's blf:number, which orders it among its siblings
 
 
 @dataclass

@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from blkg.config import Settings
 from blkg.description import VOCABULARY_ROOT, Describer, Description
+from blkg.vocabulary import BLF
 from blkg.web.pages import Page, Row, Section, Value
 
 VOCABULARY_DOCUMENTS = ("def", "shapes")
@@ -107,7 +108,10 @@ class PageBuilder:
                 inner = list(union.triples((node, None, None)))
                 nested = self._rows(union, derived, inner, lambda t: t[2], depth + 1)
             return Value("", None, "", is_derived, nested)
-        return Value(self.name(node), self.href(node), "", is_derived)
+        number = self.describer.everything.value(node, BLF.number)
+        position = number.toPython() if isinstance(number, Literal) else None
+        position = position if isinstance(position, int) else None
+        return Value(self.name(node), self.href(node), "", is_derived, number=position)
 
     def _literal_note(self, literal: Literal) -> str:
         if literal.language:
@@ -131,7 +135,19 @@ class PageBuilder:
 
 
 def _by_text(values) -> list[Value]:
-    return sorted(values, key=lambda value: value.text.lower())
+    """Numbered nodes by number (session 2 before session 10), then the rest by their text."""
+    return sorted(values, key=_order)
+
+
+def _order(value: Value) -> tuple:
+    numbered = value.number is not None
+    return (not numbered, value.number or 0, _natural(value.text))
+
+
+def _natural(text: str) -> list:
+    """`text` as a sort key in which runs of digits compare as numbers ("9" before "10")."""
+    # re.split with a group puts the digit runs at the odd positions of every key alike.
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text.lower())]
 
 
 __all__ = ["PageBuilder", "local_href"]
