@@ -109,3 +109,13 @@ def test_unknown_format_is_a_usage_error():
     result = blkg("export", "--format", "rdfxml")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_serve_refuses_invalid_data_with_the_messages_of_validate(data_copy):
+    path = data_copy / "responsibilities.ttl"
+    path.write_text(path.read_text().replace("blf:number 20 ;", "blf:number 22 ;", 1))
+    validate = blkg("validate", "--data", str(data_copy))
+    serve = blkg("serve", "--data", str(data_copy), "--port", "0")
+    assert serve.returncode == validate.returncode == 1
+    assert_no_traceback(serve)
+    assert serve.stderr == validate.stderr

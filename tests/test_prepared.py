@@ -6,8 +6,16 @@ from pathlib import Path
 
 import orjson
 import pytest
+from graphql import (
+    GraphQLBoolean,
+    GraphQLError,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLString,
+)
 
-from blkg.api.prepared import Bail, Unsupported, prepare
+from blkg.api.prepared import Bail, Unsupported, _Leaf, prepare
 from blkg.api.schema import build_schema
 from blkg.read import build_catalog
 
@@ -80,3 +88,34 @@ def test_plan_bails_out_where_the_full_path_reports_an_error(schema, catalog, qu
     plan = prepare(schema._schema, query, None)
     with pytest.raises(Bail):
         plan.execute(catalog, variables)
+
+
+@pytest.mark.parametrize(
+    ("type_", "value"),
+    [
+        (GraphQLInt, 7),
+        (GraphQLInt, True),
+        (GraphQLInt, 2**31 - 1),
+        (GraphQLString, "Affirmation"),
+        (GraphQLID, "session/3"),
+        (GraphQLBoolean, False),
+        (GraphQLFloat, 0.25),
+    ],
+)
+def test_leaves_complete_exactly_as_graphql_core_serialises(type_, value):
+    expected = type_.serialize(value)
+    for complete in (_Leaf(type_).nullable, _Leaf(type_).non_null):
+        completed = complete(value, None)
+        assert completed == expected and type(completed) is type(expected)
+
+
+@pytest.mark.parametrize(("type_", "value"), [(GraphQLInt, 2**31), (GraphQLFloat, float("nan"))])
+def test_leaves_refuse_what_graphql_core_refuses(type_, value):
+    with pytest.raises(GraphQLError):
+        _Leaf(type_).nullable(value, None)
+
+
+def test_a_null_leaf_is_null_where_allowed_and_a_bail_where_not():
+    assert _Leaf(GraphQLString).nullable(None, None) is None
+    with pytest.raises(Bail):
+        _Leaf(GraphQLString).non_null(None, None)

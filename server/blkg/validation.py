@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyshacl
 from rdflib import RDF, SH, Graph
 from rdflib.term import Node
 
@@ -33,6 +32,8 @@ class Violation:
 
 def validate(graph: Graph, shapes: Graph, index: FileIndex | None = None) -> list[Violation]:
     """Validate `graph` (ontology included) against `shapes`; an empty list means it conforms."""
+    import pyshacl  # here, not at the top: `blkg serve` validates in a child process (startup.py)
+
     conforms, report, _ = pyshacl.validate(
         graph,
         shacl_graph=shapes,

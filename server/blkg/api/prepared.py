@@ -20,7 +20,10 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLBoolean,
     GraphQLEnumType,
+    GraphQLID,
+    GraphQLInt,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
@@ -28,6 +31,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
@@ -108,19 +112,20 @@ class Compiler:
 
     def completer(self, type_: GraphQLOutputType, selection_sets) -> Complete:
         if isinstance(type_, GraphQLNonNull):
-            inner = self.completer(type_.of_type, selection_sets)
-            return _non_null(inner)
+            return _non_null(self._present(type_.of_type, selection_sets))
+        return _nullable(self._present(type_, selection_sets))
+
+    def _present(self, type_: GraphQLOutputType, selection_sets) -> Complete:
+        """Completes a value of `type_` already known not to be None."""
         if isinstance(type_, GraphQLList):
             inner = self.completer(type_.of_type, selection_sets)
-            return _nullable(lambda items, variables: [inner(i, variables) for i in items])
+            return lambda items, variables: [inner(i, variables) for i in items]
         if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
-            serialize = type_.serialize
-            return _nullable(lambda value, variables: serialize(value))
+            return _Leaf(type_)
         if isinstance(type_, GraphQLObjectType):
-            plan = self.object_plan(type_, selection_sets)
-            return _nullable(plan.build)
+            return self.object_plan(type_, selection_sets).build
         if isinstance(type_, GraphQLInterfaceType):
-            return _nullable(AbstractPlan(self, type_, selection_sets).build)
+            return AbstractPlan(self, type_, selection_sets).build
         raise Unsupported(f"output type {type_}")
 
 
@@ -132,13 +137,17 @@ class FieldPlan:
 
 
 class ObjectPlan:
-    __slots__ = ("fields",)
+    __slots__ = ("fields", "steps")
 
     def __init__(self, fields: list[FieldPlan]):
         self.fields = fields
+        self.steps = tuple((f.key, f.resolve, f.complete) for f in fields)
 
     def build(self, source, variables) -> dict:
-        return {f.key: f.complete(f.resolve(source, variables), variables) for f in self.fields}
+        return {
+            key: complete(resolve(source, variables), variables)
+            for key, resolve, complete in self.steps
+        }
 
 
 class AbstractPlan:
@@ -167,20 +176,64 @@ def _identity(value, variables):
     return value
 
 
-def _non_null(inner: Complete) -> Complete:
+def _non_null(present: Complete) -> Complete:
+    if isinstance(present, _Leaf):
+        return present.non_null
+
     def complete(value, variables):
         if value is None:
             raise Bail("null in a non-null field")
-        return inner(value, variables)
+        return present(value, variables)
 
     return complete
 
 
-def _nullable(inner: Complete) -> Complete:
+def _nullable(present: Complete) -> Complete:
+    if isinstance(present, _Leaf):
+        return present.nullable
+
     def complete(value, variables):
-        return None if value is None else inner(value, variables)
+        return None if value is None else present(value, variables)
 
     return complete
+
+
+# graphql-core's own serialisation returns these values unchanged: an int in the 32-bit range
+# for Int, a str for String and ID, a bool for Boolean. (Float is left to it: it refuses NaN.)
+_UNCHANGED = {
+    GraphQLInt: (int, -(2**31), 2**31 - 1),
+    GraphQLString: (str, None, None),
+    GraphQLID: (str, None, None),
+    GraphQLBoolean: (bool, None, None),
+}
+
+
+class _Leaf:
+    """A scalar or enum field's completion, in one call: a None check and the serialisation,
+    skipped for the values the type's own serialisation would return unchanged."""
+
+    def __init__(self, type_: GraphQLScalarType | GraphQLEnumType):
+        self.serialize = type_.serialize
+        self.kind, self.low, self.high = _UNCHANGED.get(type_, (None, None, None))
+
+    def __call__(self, value, variables):
+        if type(value) is self.kind and (self.low is None or self.low <= value <= self.high):
+            return value
+        return self.serialize(value)
+
+    def nullable(self, value, variables):
+        if value is None:
+            return None
+        if type(value) is self.kind and (self.low is None or self.low <= value <= self.high):
+            return value
+        return self.serialize(value)
+
+    def non_null(self, value, variables):
+        if value is None:
+            raise Bail("null in a non-null field")
+        if type(value) is self.kind and (self.low is None or self.low <= value <= self.high):
+            return value
+        return self.serialize(value)
 
 
 def _resolver(definition, field, node: FieldNode):

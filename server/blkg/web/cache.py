@@ -16,6 +16,7 @@ class CachedResponse:
     status_code: int
     body: bytes
     etag: str
+    headers: tuple[tuple[bytes, bytes], ...] = ()  # Content-Length and -Type, as ASGI sends them
 
 
 class LRU:
