@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test lint format schema bench clean
+.PHONY: serve test lint format schema bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ schema: $(VENV)/.installed
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
+
+# The long soak (tests/soak.py): three minutes at 48 connections on loopback; `make test` runs
+# a 20-second form. SOAK_ARGS passes options, e.g. SOAK_ARGS="--duration 600".
+soak: $(VENV)/.installed-test
+	$(BIN)/python -m tests.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

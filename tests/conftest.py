@@ -6,18 +6,35 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, settings
 
 from blkg.config import Settings
 from blkg.graph import KnowledgeGraph, load_knowledge_graph
 from blkg.resources import default_data_dir
+from tests import figures
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Property-based tests run the same examples on every run and machine (derandomize), with no
+# example database, no per-example deadline (they speak HTTP to a real server on a busy CI
+# machine) and a small example budget each test may raise for itself.
+settings.register_profile(
+    "blkg",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=50,
+    print_blob=False,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("blkg")
 
 
 @pytest.fixture(scope="session")
@@ -43,18 +60,26 @@ class RunningServer:
         self.port = port or free_port()  # pick the port first to put it in `env`
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "blkg", "serve", "--port", str(self.port), *args]
+        # A file, not a pipe: nobody reads a pipe while the tests run, and a server whose
+        # output fills the pipe's buffer blocks on its next write.
+        self.output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
         self.process = subprocess.Popen(
             command,
             env={**os.environ, **(env or {})},
-            stdout=subprocess.PIPE,
+            stdout=self.output,
             stderr=subprocess.STDOUT,
         )
+
+    def printed(self) -> str:
+        """What the server has written to its standard output and error so far."""
+        self.output.seek(0)
+        return self.output.read().decode(errors="replace")
 
     def wait_ready(self, timeout: float = 30.0) -> RunningServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                output = self.process.stdout.read().decode()
+                output = self.printed()
                 raise RuntimeError(f"server exited with {self.process.returncode}:\n{output}")
             try:
                 if httpx.get(self.url + "/health", timeout=1).status_code == 200:
@@ -72,7 +97,7 @@ class RunningServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.process.stdout.close()
+        self.output.close()
 
 
 @pytest.fixture(scope="session")
@@ -92,3 +117,12 @@ def graphql(client: httpx.Client, query: str, variables: dict | None = None) -> 
     """POST a query and return the decoded JSON body (whatever the status)."""
     response = client.post("/graphql", json={"query": query, "variables": variables})
     return response.json()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print what the fuzzing, abuse, overload and soak tests measured."""
+    recorded = figures.lines()
+    if recorded:
+        terminalreporter.section("hardening figures")
+        for line in recorded:
+            terminalreporter.write_line(line)

@@ -79,3 +79,35 @@ def test_graphiql_explores_the_schema(server, offline_page):
     offline_page.click("button[aria-label='Show Documentation Explorer']")
     offline_page.get_by_text("Query", exact=True).first.wait_for(timeout=20_000)
     assert offline_page.refused == []
+
+
+def test_graphiql_runs_under_the_content_security_policy_without_violations(server, offline_page):
+    violations: list[str] = []
+    offline_page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and violations.append(message.text)
+        ),
+    )
+    response = offline_page.goto(server.url + "/graphql")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    offline_page.evaluate(
+        """document.addEventListener('securitypolicyviolation',
+             e => console.error('Content Security Policy violation: ' + e.violatedDirective))"""
+    )
+    offline_page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=20_000)
+    offline_page.evaluate(
+        """document.querySelector('.graphiql-query-editor .CodeMirror')
+             .CodeMirror.setValue('{ session(number: 3) { title } }')"""
+    )
+    offline_page.click(".graphiql-execute-button")
+    offline_page.locator(".graphiql-response").filter(has_text="Managing Change").wait_for(
+        timeout=20_000
+    )
+    offline_page.click("button[aria-label='Show Documentation Explorer']")
+    offline_page.get_by_text("Query", exact=True).first.wait_for(timeout=20_000)
+    for page in ("/id/session/3", "/sparql", "/def"):  # the other HTML pages, under the same policy
+        offline_page.goto(server.url + page)
+        offline_page.wait_for_load_state("load")
+    assert violations == []
+    assert offline_page.refused == []

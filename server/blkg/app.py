@@ -8,7 +8,6 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -17,7 +16,9 @@ from starlette.staticfiles import StaticFiles
 from blkg.api.schema import build_schema
 from blkg.graph import KnowledgeGraph
 from blkg.read import build_catalog
+from blkg.web.admission import AdmissionLimit
 from blkg.web.cache import NoCache, ResponseCache
+from blkg.web.cors import ReadOnlyCORS
 from blkg.web.graphql import GraphQLEndpoint
 from blkg.web.health import health_endpoint
 from blkg.web.linked_data import linked_data
@@ -61,16 +62,15 @@ def create_app(graph: KnowledgeGraph) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[
-            Middleware(
-                CORSMiddleware,
-                allow_origins=["*"],
-                allow_methods=["GET", "POST"],
-                allow_headers=["Content-Type", "Accept"],
-                max_age=600,
-            ),
+        middleware=[  # outermost first; security headers and deadlines: blkg.web.connections
+            Middleware(ReadOnlyCORS),
+            Middleware(AdmissionLimit, limit=settings.limits.max_concurrent_requests),
         ],
-        exception_handlers={404: _not_found, 405: _method_not_allowed},
+        exception_handlers={
+            404: _not_found,
+            405: _method_not_allowed,
+            Exception: _internal_error,
+        },
     )
     app.state.graph = graph
     app.state.catalog = catalog
@@ -90,6 +90,15 @@ async def _method_not_allowed(request: Request, exc) -> Response:
         "METHOD_NOT_ALLOWED",
         f"{request.method} is not allowed here.",
         headers=getattr(exc, "headers", None),
+    )
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    """A bug: the client gets a coded JSON error, never the exception (uvicorn logs it)."""
+    return error_response(
+        500,
+        "INTERNAL_SERVER_ERROR",
+        "Internal server error. Nothing was changed; please report it with the request.",
     )
 
 

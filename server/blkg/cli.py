@@ -9,6 +9,7 @@ from pathlib import Path
 
 from blkg.config import Settings
 from blkg.errors import BLKGError, ValidationFailed
+from blkg.web.security_headers import RESPONSE_HEADERS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,15 +93,29 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+# How `blkg serve` runs uvicorn: one worker, uvloop's event loop and the httptools parser, no
+# access log. bench/ serves its ceiling app with the same options. The parser is httptools
+# guarded against slow, stalled and oversized requests (blkg.web.connections); no WebSockets;
+# the security headers go on every response (blkg.web.security_headers).
+UVICORN_OPTIONS = {
+    "loop": "uvloop",
+    "http": "blkg.web.connections:GuardedHttpToolsProtocol",
+    "ws": "none",
+    "headers": RESPONSE_HEADERS,
+    "log_level": "warning",
+    "access_log": False,
+}
+
+
 def _serve(args: argparse.Namespace) -> int:
+    from blkg.startup import served_app
+
+    app = served_app(_settings(args))
+
     import uvicorn
 
-    from blkg.app import create_app
-    from blkg.graph import load_knowledge_graph
-
-    app = create_app(load_knowledge_graph(_settings(args)))
     print(f"blkg: serving on http://{args.host}:{args.port}/graphql", file=sys.stderr, flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=args.host, port=args.port, **UVICORN_OPTIONS)
     return 0
 
 

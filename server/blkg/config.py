@@ -15,16 +15,19 @@ from blkg.resources import default_data_dir
 DEFAULT_BASE_IRI = "https://w3id.org/blkg/"
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_int(name: str, default: int, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise SystemExit(
             f"blkg: environment variable {name}={raw!r} is not a whole number"
         ) from None
+    if minimum is not None and value < minimum:
+        raise SystemExit(f"blkg: environment variable {name}={raw!r} must be at least {minimum}")
+    return value
 
 
 def _env_float(name: str, default: float) -> float:
@@ -55,9 +58,44 @@ class Limits:
     max_query_tokens: int = 2000
     max_aliases: int = 30
     max_body_bytes: int = 64 * 1024
+    # GraphQL fields once fragments are expanded, and fields resolved for one query.
+    max_expanded_fields: int = 5000
+    max_resolved_fields: int = 20_000
     sparql_timeout_seconds: float = 5.0
     sparql_max_results: int = 10_000
     sparql_workers: int = 2
+    # Overload and slow clients (see SECURITY.md): requests in flight at once, the size of a
+    # request's head (request line and headers), how long a client may take to send it, and
+    # its body.
+    max_concurrent_requests: int = 64
+    max_header_bytes: int = 16 * 1024
+    header_timeout_seconds: float = 10.0
+    body_timeout_seconds: float = 10.0
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The limits, each overridden by its `BLKG_*` environment variable when set."""
+        return cls(
+            max_query_depth=_env_int("BLKG_MAX_QUERY_DEPTH", cls.max_query_depth),
+            max_query_tokens=_env_int("BLKG_MAX_QUERY_TOKENS", cls.max_query_tokens),
+            max_aliases=_env_int("BLKG_MAX_ALIASES", cls.max_aliases),
+            max_body_bytes=_env_int("BLKG_MAX_BODY_BYTES", cls.max_body_bytes),
+            max_expanded_fields=_env_int(
+                "BLKG_MAX_EXPANDED_FIELDS", cls.max_expanded_fields, minimum=1
+            ),
+            max_resolved_fields=_env_int(
+                "BLKG_MAX_RESOLVED_FIELDS", cls.max_resolved_fields, minimum=1
+            ),
+            sparql_timeout_seconds=_env_float("BLKG_SPARQL_TIMEOUT", cls.sparql_timeout_seconds),
+            sparql_max_results=_env_int("BLKG_SPARQL_MAX_RESULTS", cls.sparql_max_results),
+            sparql_workers=_env_int("BLKG_SPARQL_WORKERS", cls.sparql_workers),
+            max_concurrent_requests=_env_int(
+                "BLKG_MAX_CONCURRENT_REQUESTS", cls.max_concurrent_requests, minimum=1
+            ),
+            max_header_bytes=_env_int("BLKG_MAX_HEADER_BYTES", cls.max_header_bytes, minimum=1024),
+            header_timeout_seconds=_env_float("BLKG_HEADER_TIMEOUT", cls.header_timeout_seconds),
+            body_timeout_seconds=_env_float("BLKG_BODY_TIMEOUT", cls.body_timeout_seconds),
+        )
 
 
 @dataclass(frozen=True)
@@ -86,15 +124,7 @@ class Settings:
         if not base.endswith("/"):
             base += "/"
         data_dir = os.environ.get("BLKG_DATA_DIR")
-        limits = Limits(
-            max_query_depth=_env_int("BLKG_MAX_QUERY_DEPTH", Limits.max_query_depth),
-            max_query_tokens=_env_int("BLKG_MAX_QUERY_TOKENS", Limits.max_query_tokens),
-            max_aliases=_env_int("BLKG_MAX_ALIASES", Limits.max_aliases),
-            max_body_bytes=_env_int("BLKG_MAX_BODY_BYTES", Limits.max_body_bytes),
-            sparql_timeout_seconds=_env_float("BLKG_SPARQL_TIMEOUT", Limits.sparql_timeout_seconds),
-            sparql_max_results=_env_int("BLKG_SPARQL_MAX_RESULTS", Limits.sparql_max_results),
-            sparql_workers=_env_int("BLKG_SPARQL_WORKERS", Limits.sparql_workers),
-        )
+        limits = Limits.from_env()
         return cls(
             base_iri=base,
             data_dir=Path(data_dir) if data_dir else default_data_dir(),

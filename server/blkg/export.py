@@ -7,9 +7,14 @@ inline, with its node and value arrays sorted (rdflib's own order depends on has
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import signal
+import stat
 import tempfile
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,18 +145,59 @@ def file_name(graph: KnowledgeGraph, format_name: str, selection: str) -> str:
 
 
 def write_atomically(path: Path, content: bytes) -> None:
-    """Write `content` to `path` so that a failure leaves any existing file untouched."""
+    """Write `content` to `path` so that a failure leaves any existing file untouched.
+
+    The bytes go to a hidden temporary file beside `path` (`.NAME.XXXXXXXX`), are flushed to
+    disk, and the file is then renamed over `path` in one step: a reader sees the old file or
+    the new one, never a part. A failure (a full disk, Ctrl-C, SIGTERM) removes the temporary
+    file and leaves `path` as it was; an `OSError` names `path`. Only a kill that allows no
+    clean-up (SIGKILL, power loss) can leave the temporary file behind, `path` still intact.
+    """
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    with _terminate_as_exit():
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        except OSError as error:
+            raise OSError(error.errno, error.strerror, str(path)) from None
+        try:
+            os.fchmod(handle, _mode_for(path))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, path)
+        except BaseException as error:
+            Path(temporary).unlink(missing_ok=True)
+            if isinstance(error, OSError) and error.filename is None:
+                raise OSError(error.errno, error.strerror, str(path)) from None
+            raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions of the file being replaced, or those a new file gets (not mkstemp's)."""
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """Inside the block, SIGTERM raises SystemExit (so clean-up runs) instead of killing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def exit_on_terminate(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, exit_on_terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 __all__ = [

@@ -1,10 +1,15 @@
 """Schema extensions: every error leaves with an `extensions.code`, and only unexpected
-internal exceptions are masked (validation and limit errors keep their messages)."""
+internal exceptions are masked (validation and limit errors keep their messages). A query over
+the field budget (`blkg.api.budget`) is answered with that one error and no data."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+
+from blkg.api.budget import CODE as RESULT_TOO_LARGE
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
 
@@ -18,7 +23,8 @@ _CODES_BY_MESSAGE = (
 )
 
 
-def _is_unexpected(error: GraphQLError) -> bool:
+def is_unexpected(error: GraphQLError) -> bool:
+    """A bug rather than a client's mistake: an exception that is not a GraphQL error."""
     original = error.original_error
     return original is not None and not isinstance(original, GraphQLError)
 
@@ -35,12 +41,24 @@ class ErrorCodes(MaskErrors):
     """Masks unexpected exceptions and gives every error a stable `extensions.code`."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=_is_unexpected, error_message="Internal server error.")
+        super().__init__(should_mask_error=is_unexpected, error_message="Internal server error.")
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
         masked.extensions = {"code": INTERNAL}
         return masked
+
+    def on_operation(self) -> Iterator[None]:
+        yield from super().on_operation()
+        result = self.execution_context.result
+        over_budget = [
+            error
+            for error in getattr(result, "errors", None) or ()
+            if (error.extensions or {}).get("code") == RESULT_TOO_LARGE
+        ]
+        if over_budget:  # no partial answer, and one error rather than one per unfinished list
+            result.data = None
+            result.errors = over_budget[:1]
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = super()._process_errors(errors)
@@ -50,4 +68,4 @@ class ErrorCodes(MaskErrors):
         return processed
 
 
-__all__ = ["INTERNAL", "ErrorCodes", "code_for"]
+__all__ = ["INTERNAL", "ErrorCodes", "code_for", "is_unexpected"]

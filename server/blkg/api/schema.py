@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import partial
 
 import strawberry
+from graphql import GraphQLError
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -12,18 +14,53 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.exceptions import (
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+)
+from strawberry.types import ExecutionResult
 
-from blkg.api.extensions import ErrorCodes
+from blkg.api.budget import field_budget
+from blkg.api.expansion import ExpansionLimiter
+from blkg.api.extensions import ErrorCodes, is_unexpected
 from blkg.api.query import Query
 from blkg.config import Limits
+
+
+class Schema(strawberry.Schema):
+    """strawberry's schema, answering every mistake of a client with a coded error.
+
+    strawberry raises (rather than answers) when the operation to run cannot be chosen: an
+    `operationName` the document does not define, or a document of fragments only; those
+    become `GRAPHQL_VALIDATION_FAILED` errors here. Only unexpected errors (bugs) are logged,
+    each with its traceback: a client's mistakes (syntax, validation, limits, unknown values)
+    are answered, not logged, or a public endpoint would write a traceback per bad query.
+    """
+
+    async def execute(self, query, *args, **kwargs) -> ExecutionResult:
+        try:
+            return await super().execute(query, *args, **kwargs)
+        except (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError):
+            name = kwargs.get("operation_name")
+            message = (
+                f"The document defines no operation named {name!r}."
+                if name
+                else "The document has no operation to run: send a query, not only fragments."
+            )
+            error = GraphQLError(message, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
+            return ExecutionResult(data=None, errors=[error])
+
+    def process_errors(self, errors, execution_context=None) -> None:
+        super().process_errors([e for e in errors if is_unexpected(e)], execution_context)
 
 
 def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     """The schema; the limits shape validation only, so the printed SDL never depends on them."""
     limits = limits or Limits()
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         extensions=[
+            partial(ExpansionLimiter, max_fields=limits.max_expanded_fields),  # before the rest
             partial(QueryDepthLimiter, max_depth=limits.max_query_depth),
             partial(MaxTokensLimiter, max_token_count=limits.max_query_tokens),
             partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
@@ -31,6 +68,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
             partial(ValidationCache, maxsize=512),
             ErrorCodes,
         ],
+        execution_context_class=field_budget(limits.max_resolved_fields),
     )
 
 
@@ -39,7 +77,7 @@ def print_schema() -> str:
     return build_schema().as_str() + "\n"
 
 
-__all__ = ["build_schema", "print_schema"]
+__all__ = ["Schema", "build_schema", "print_schema"]
 
 
 if __name__ == "__main__":

@@ -46,6 +46,12 @@ def query_form(text: str) -> str:
                 "CONSTRUCT or DESCRIBE query.",
             ) from None
         raise Refused("QUERY_SYNTAX", _syntax_message(error)) from None
+    except RecursionError:
+        raise Refused(
+            "QUERY_SYNTAX",
+            "The query is nested too deeply to be parsed (groups, brackets or parentheses "
+            "within one another, a few dozen levels down). Write it with less nesting.",
+        ) from None
     except Exception as error:  # the grammar raises a few other errors on odd input
         raise Refused("QUERY_SYNTAX", f"The query is not valid SPARQL: {error}.") from None
     if _contains(tree, "ServiceGraphPattern"):

@@ -9,6 +9,12 @@ server kills it when a query runs past the time limit: that is what stops a runa
 Queries see the union of the named graphs as their default graph. The store is only ever
 queried, never updated, and a query is parsed (and refused if it is an update or uses
 SERVICE) before pyoxigraph sees it.
+
+pyoxigraph itself would run `SERVICE` by sending an HTTP request to the host it names. Should
+a query ever reach it past the parse check (two SPARQL parsers may disagree on odd input),
+the worker cannot do that either: once the store is loaded it lowers its limit of open file
+descriptors to those it already has open (its pipes), so opening a socket or a file fails
+("too many open files"). Nothing a query says can make the worker fetch a URL or read a file.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ def main() -> int:
         triples = read_frame(stdin) or b""
         store.load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
     _limit_memory(setup.get("memory_bytes"))
+    seal_descriptors()
     _send(channel, {"ready": True, "quads": len(store)}, b"")
     prefixes = setup.get("prefixes", {})
     while (request := read_frame(stdin)) is not None:
@@ -153,6 +160,17 @@ def _limit_memory(budget: int | None) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def seal_descriptors() -> None:
+    """From now on this process can open no file and no socket; what is open stays usable.
+
+    A new descriptor takes the lowest free number, and must be below the soft limit of
+    RLIMIT_NOFILE: with the limit at the lowest free number, there is none to take.
+    """
+    lowest_free = os.dup(0)
+    os.close(lowest_free)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (lowest_free, lowest_free))
 
 
 if __name__ == "__main__":

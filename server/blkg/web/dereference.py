@@ -14,6 +14,7 @@ the graph does not name is a 404 that says so. Answers are cached once computed.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 
 from rdflib import URIRef
@@ -38,6 +39,8 @@ HTML_TYPE = "text/html; charset=utf-8"
 FORMAT_NAMES = {"turtle": "Turtle", "trig": "TriG", "nt": "N-Triples", "jsonld": "JSON-LD"}
 
 Lookup = Callable[[Request], Description | None]
+# Characters no IRI contains (RFC 3987): such a path names nothing, and is not made into a term.
+NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 
 class Dereferencer:
@@ -107,9 +110,14 @@ def dereference_routes(graph: KnowledgeGraph) -> list[Route]:
     settings = graph.settings
 
     def instance(request: Request) -> Description | None:
-        return describer.resource(URIRef(settings.instance_base + request.path_params["path"]))
+        path = request.path_params["path"]
+        if NOT_IN_IRIS.search(path):
+            return None
+        return describer.resource(URIRef(settings.instance_base + path))
 
     def versioned_ontology(request: Request) -> Description | None:
+        if NOT_IN_IRIS.search(request.path_params["version"]):
+            return None
         iri = URIRef(f"{VOCABULARY_ROOT}def/{request.path_params['version']}")
         return describer.ontology() if iri == describer.version_iri() else None
 

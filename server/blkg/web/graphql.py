@@ -2,6 +2,9 @@
 
 Finished answers are cached by request (the raw POST body, or the normalised query,
 variables and operation name), so a repeated question is answered without parsing it again.
+A POST, the hot path of clients that poll, is read and answered with plain ASGI messages: the
+cached entry carries its encoded headers, so a repeated question costs a header scan, one
+dictionary lookup and two messages.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import hashlib
 
 import orjson
 import strawberry
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from blkg.api.extensions import INTERNAL, code_for
@@ -20,6 +23,7 @@ from blkg.web.responses import JSON, error_response
 
 ALLOWED_METHODS = "GET, POST"
 JSON_TYPES = ("application/json", "application/graphql-response+json")
+JSON_BYTES = JSON.encode()
 
 
 class BadRequest(Exception):
@@ -43,13 +47,27 @@ class GraphQLEndpoint:
 
     async def __call__(self, scope, receive, send) -> None:
         """ASGI entry point: Starlette mounts a class instance as an ASGI app."""
+        if scope["method"] == "POST":
+            try:
+                cached = await self._post(scope, receive)
+            except BadRequest as error:
+                await _refusal(error)(scope, receive, send)
+                return
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": cached.status_code,
+                    "headers": list(cached.headers),
+                }
+            )
+            await send({"type": "http.response.body", "body": cached.body})
+            return
         response = await self.handle(Request(scope, receive))
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
+        """The response to a request other than a POST."""
         try:
-            if request.method == "POST":
-                return await self._post(request)
             if request.method in ("GET", "HEAD"):
                 return await self._get(request)
             raise BadRequest(
@@ -58,41 +76,36 @@ class GraphQLEndpoint:
                 f"{request.method} is not supported here; use GET or POST.",
             )
         except BadRequest as error:
-            headers = {"Allow": ALLOWED_METHODS} if error.status_code == 405 else None
-            return error_response(error.status_code, error.code, error.message, headers)
+            return _refusal(error)
 
     # -- POST ----------------------------------------------------------------------------
 
-    async def _post(self, request: Request) -> Response:
-        self._check_content_type(request)
-        body = await self._read_body(request)
+    async def _post(self, scope, receive) -> CachedResponse:
+        content_type, content_length = _content_headers(scope)
+        _check_content_type(content_type)
+        body = await self._read_body(receive, content_length)
         cached = self.cache.get(body)
         if cached is None:
             query, variables, operation = _parse_post(body)
             cached = await self._answer(query, variables, operation)
             self.cache.put(body, cached)
-        return _send(cached)
+        return cached
 
-    async def _read_body(self, request: Request) -> bytes:
-        declared = request.headers.get("content-length")
+    async def _read_body(self, receive, declared: bytes | None) -> bytes:
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
             raise _too_large(self.max_body)
         chunks, size = [], 0
-        async for chunk in request.stream():
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect()
+            chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
                 raise _too_large(self.max_body)
             chunks.append(chunk)
-        return b"".join(chunks)
-
-    def _check_content_type(self, request: Request) -> None:
-        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media_type not in JSON_TYPES:
-            raise BadRequest(
-                415,
-                "UNSUPPORTED_MEDIA_TYPE",
-                f"Send the request as Content-Type: application/json (got {media_type or 'none'}).",
-            )
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
     # -- GET -----------------------------------------------------------------------------
 
@@ -105,6 +118,10 @@ class GraphQLEndpoint:
                 400, "BAD_REQUEST", "Missing 'query' parameter: GET /graphql?query={...}."
             )
         query = params["query"]
+        if not query.strip():
+            raise BadRequest(
+                400, "BAD_REQUEST", "Empty 'query' parameter: GET /graphql?query={...}."
+            )
         variables = _parse_variables(params.get("variables"))
         operation = params.get("operationName") or None
         key = ("GET", query, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS), operation)
@@ -155,7 +172,34 @@ def _formatted(error) -> dict:
 
 
 def _finished(status: int, body: bytes) -> CachedResponse:
-    return CachedResponse(status, body, '"' + hashlib.sha1(body).hexdigest() + '"')
+    headers = ((b"content-length", str(len(body)).encode()), (b"content-type", JSON_BYTES))
+    return CachedResponse(status, body, '"' + hashlib.sha1(body).hexdigest() + '"', headers)
+
+
+def _content_headers(scope) -> tuple[bytes, bytes | None]:
+    """The request's first Content-Type (b"" if none) and Content-Length (None if none)."""
+    content_type = content_length = None
+    for name, value in scope["headers"]:
+        if name == b"content-type" and content_type is None:
+            content_type = value
+        elif name == b"content-length" and content_length is None:
+            content_length = value
+    return content_type or b"", content_length
+
+
+def _check_content_type(content_type: bytes) -> None:
+    media_type = content_type.decode("latin-1").split(";")[0].strip().lower()
+    if media_type not in JSON_TYPES:
+        raise BadRequest(
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+            f"Send the request as Content-Type: application/json (got {media_type or 'none'}).",
+        )
+
+
+def _refusal(error: BadRequest) -> Response:
+    headers = {"Allow": ALLOWED_METHODS} if error.status_code == 405 else None
+    return error_response(error.status_code, error.code, error.message, headers)
 
 
 def _parse_post(body: bytes) -> tuple[str, dict | None, str | None]:
