@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import random
 import shutil
 import sys
@@ -31,6 +30,7 @@ from pathlib import Path
 import httpx
 
 from blkg.resources import default_data_dir
+from tests.system import child_pids, folder_digest, rss_mb
 
 SLUGS = [
     "affirmation", "change-agent", "contingent-rewards", "communication", "culture",
@@ -160,31 +160,8 @@ async def client_loop(http: httpx.AsyncClient, seed: int, phases: list[tuple[flo
                 etags[(params["format"], params["graph"])] = response.headers["etag"]
 
 
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return sorted(found)
-
-
 def memory(pid: int) -> dict[str, float]:
-    workers = children(pid)
+    workers = child_pids(pid)
     return {"server": rss_mb(pid), "workers": sum(rss_mb(child) for child in workers)}
 
 
@@ -206,16 +183,6 @@ async def soak(url: str, server_pid: int, duration: float, concurrency: int,
     await asyncio.sleep(0.5)  # let the last answers' garbage go
     at_end = memory(server_pid)
     return warm, measured, {k: (after_warmup[k], at_end[k]) for k in at_end}
-
-
-def folder_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        stat = path.lstat()
-        digest.update(f"{path.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def run(duration: float, concurrency: int, warmup: float, env: dict | None = None) -> Report:

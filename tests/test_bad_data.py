@@ -7,7 +7,6 @@ shape violation; this module adds `blkg serve` on the other kinds and unreadable
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ import httpx
 import pytest
 
 from tests.conftest import RunningServer, free_port
+from tests.system import folder_digest
 
 
 def blkg(*args: str) -> subprocess.CompletedProcess:
@@ -106,17 +106,6 @@ def test_serve_refuses_an_unreadable_data_folder(data_copy):
 
 
 # -- a running server and its data folder -------------------------------------------------------
-
-
-def folder_digest(folder: Path) -> str:
-    """Names, sizes, modification times and contents of every file under `folder`."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        stat = path.lstat()
-        digest.update(f"{path.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 QUESTIONS = [

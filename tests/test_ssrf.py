@@ -25,6 +25,7 @@ import pytest
 
 from tests import figures
 from tests.safety import assert_safe, error_codes
+from tests.system import child_pids
 
 
 class Listener:
@@ -179,23 +180,10 @@ def test_a_sealed_worker_can_open_no_socket_and_no_file(listener):
     assert listener.seen() == []
 
 
-def worker_pids(server_pid: int) -> list[int]:
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == server_pid:
-                children.append(int(entry.name))
-    return children
-
-
 @pytest.mark.skipif(not Path("/proc/self/limits").exists(), reason="needs Linux /proc")
 def test_the_running_workers_are_sealed(client, server):
     client.get("/sparql", params={"query": "ASK {}"})
-    workers = worker_pids(server.process.pid)
+    workers = child_pids(server.process.pid)
     assert len(workers) >= 1
     for pid in workers:
         limits = Path(f"/proc/{pid}/limits").read_text().splitlines()
