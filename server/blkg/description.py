@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from rdflib import DCTERMS, OWL, RDF, RDFS, SDO, SH, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from blkg import namespaces
 from blkg.graph import GRAPH_NAMES, KnowledgeGraph, load_shapes
 
 LABELS = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SDO.name, SH.name)
@@ -44,7 +45,9 @@ class Describer:
         self.graph = graph
         self.graphs = {URIRef(graph.settings.graph_iri(n)): graph.named(n) for n in GRAPH_NAMES}
         self.shape_graph = load_shapes()  # as written: validation may add to `graph.shapes`
-        self.everything = graph.union()
+        # A graph of its own: the union is shared and must not take in the shapes.
+        self.everything = namespaces.bind_all(Graph(), graph.settings)
+        self.everything += graph.union()
         self.everything += self.shape_graph
         self._fragments = _fragments(self.everything)
 

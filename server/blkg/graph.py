@@ -8,7 +8,7 @@ graphs, derives the inferred graph, validates the union against the SHACL shapes
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -35,15 +35,23 @@ class KnowledgeGraph:
     shapes: Graph
     index: FileIndex
     content_hash: str
+    _unions: dict[tuple[str, ...], Graph] = field(default_factory=dict, repr=False)
 
     def named(self, name: str) -> Graph:
         return self.dataset.graph(URIRef(self.settings.graph_iri(name)))
 
     def union(self, names: tuple[str, ...] = GRAPH_NAMES) -> Graph:
-        """The triples of the named graphs in `names`, as one graph with the project prefixes."""
-        merged = namespaces.bind_all(Graph(), self.settings)
-        for name in names:
-            merged += self.named(name)
+        """The triples of the named graphs in `names`, as one graph with the project prefixes.
+
+        Built once per selection and shared (the dataset does not change once loaded): read it,
+        never add to it.
+        """
+        merged = self._unions.get(names)
+        if merged is None:
+            merged = namespaces.bind_all(Graph(), self.settings)
+            for name in names:
+                merged += self.named(name)
+            self._unions[names] = merged
         return merged
 
     @property
