@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from blkg.export import serialize
+
 ROOT = Path(__file__).resolve().parent.parent
+PIP_INSTALL = [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet"]
 
 pytestmark = pytest.mark.slow
 
@@ -41,38 +44,40 @@ def test_the_wheel_carries_ontology_shapes_data_and_static_files(wheel):
     assert any(n.startswith("blkg/_resources/ontology/shapes/") for n in names)
 
 
-def test_the_installed_wheel_validates_its_own_data(wheel, tmp_path):
-    target = tmp_path / "site"
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> Path:
+    """The wheel installed on its own into a folder (no source tree on the path)."""
+    target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--no-deps",
-            "--quiet",
-            "--target",
-            str(target),
-            str(wheel),
-        ],
+        [*PIP_INSTALL, "--target", str(target), str(wheel)],
         check=True,
         capture_output=True,
         timeout=300,
     )
-    env = {**os.environ, "PYTHONPATH": str(target)}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import blkg, sys; print(blkg.__file__); "
-            "from blkg.cli import main; sys.exit(main(['validate']))",
-        ],
+    return target
+
+
+def run_installed(target: Path, *args: str) -> subprocess.CompletedProcess:
+    """`blkg ARGS` run from the installed copy, in a folder outside the repository."""
+    code = "import blkg, sys; print(blkg.__file__, file=sys.stderr); "
+    code += f"from blkg.cli import main; sys.exit(main({list(args)!r}))"
+    return subprocess.run(
+        [sys.executable, "-c", code],
         capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(target)},
+        cwd=target.parent,
         timeout=120,
     )
+
+
+def test_the_installed_wheel_validates_its_own_data(installed):
+    result = run_installed(installed, "validate")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0].startswith(str(target))
-    assert "conforms:" in result.stdout
+    assert result.stderr.decode().splitlines()[0].startswith(str(installed))
+    assert b"conforms:" in result.stdout
+
+
+def test_the_installed_wheel_exports_what_the_source_tree_exports(installed, graph):
+    result = run_installed(installed, "export", "--format", "turtle")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == serialize(graph, "turtle")
