@@ -184,19 +184,9 @@ def start_blkg(name: str, logs: Path, env: dict | None = None) -> Server:
     """`blkg serve` exactly as `make serve` runs it; `env` adds settings (BLKG_*)."""
     port = free_port()
     blkg = str(Path(sys.executable).parent / "blkg")
-    server = _launch(
-        name,
-        [blkg, "serve", "--host", HOST, "--port", str(port)],
-        port,
-        logs,
-        env,
-        method="POST",
-        path="/graphql",
-        body=COVERAGE_BODY,
-        headers=JSON_HEADERS,
+    return _start_graphql(
+        name, [blkg, "serve", "--host", HOST, "--port", str(port)], port, logs, env
     )
-    wait_answering(server, _answers_200)
-    return server
 
 
 def start_python_server(
@@ -205,6 +195,11 @@ def start_python_server(
     """A server of bench/ (the ceiling, or blkg with other uvicorn options) on a free port."""
     port = free_port()
     command = [sys.executable, "-m", module, "--port", str(port), *args]
+    return _start_graphql(name, command, port, logs, env)
+
+
+def _start_graphql(name: str, command: list[str], port: int, logs: Path, env) -> Server:
+    """Launch a server that answers the coverage question at POST /graphql; wait for it."""
     server = _launch(
         name,
         command,

@@ -16,31 +16,28 @@ DEFAULT_BASE_IRI = "https://w3id.org/blkg/"
 
 
 def _env_int(name: str, default: int, minimum: int | None = None) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SystemExit(
-            f"blkg: environment variable {name}={raw!r} is not a whole number"
-        ) from None
+    value = _env_number(name, default, int, "a whole number")
     if minimum is not None and value < minimum:
-        raise SystemExit(f"blkg: environment variable {name}={raw!r} must be at least {minimum}")
+        raise SystemExit(f"blkg: environment variable {name}={value!r} must be at least {minimum}")
     return value
 
 
 def _env_float(name: str, default: float) -> float:
+    value = _env_number(name, default, float, "a number")
+    if not value > 0:
+        raise SystemExit(f"blkg: environment variable {name}={value!r} must be greater than 0")
+    return value
+
+
+def _env_number(name: str, default, parse, kind: str):
+    """The variable `name` parsed by `parse`, `default` when unset; a clear exit when not `kind`."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        value = float(raw)
+        return parse(raw)
     except ValueError:
-        raise SystemExit(f"blkg: environment variable {name}={raw!r} is not a number") from None
-    if not value > 0:
-        raise SystemExit(f"blkg: environment variable {name}={raw!r} must be greater than 0")
-    return value
+        raise SystemExit(f"blkg: environment variable {name}={raw!r} is not {kind}") from None
 
 
 def _env_bool(name: str, default: bool) -> bool:
