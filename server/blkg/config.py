@@ -73,10 +73,10 @@ class Limits:
     def from_env(cls) -> Limits:
         """The limits, each overridden by its `BLKG_*` environment variable when set."""
         return cls(
-            max_query_depth=_env_int("BLKG_MAX_QUERY_DEPTH", cls.max_query_depth),
-            max_query_tokens=_env_int("BLKG_MAX_QUERY_TOKENS", cls.max_query_tokens),
-            max_aliases=_env_int("BLKG_MAX_ALIASES", cls.max_aliases),
-            max_body_bytes=_env_int("BLKG_MAX_BODY_BYTES", cls.max_body_bytes),
+            max_query_depth=_env_int("BLKG_MAX_QUERY_DEPTH", cls.max_query_depth, minimum=1),
+            max_query_tokens=_env_int("BLKG_MAX_QUERY_TOKENS", cls.max_query_tokens, minimum=1),
+            max_aliases=_env_int("BLKG_MAX_ALIASES", cls.max_aliases, minimum=1),
+            max_body_bytes=_env_int("BLKG_MAX_BODY_BYTES", cls.max_body_bytes, minimum=1),
             max_expanded_fields=_env_int(
                 "BLKG_MAX_EXPANDED_FIELDS", cls.max_expanded_fields, minimum=1
             ),
@@ -84,8 +84,10 @@ class Limits:
                 "BLKG_MAX_RESOLVED_FIELDS", cls.max_resolved_fields, minimum=1
             ),
             sparql_timeout_seconds=_env_float("BLKG_SPARQL_TIMEOUT", cls.sparql_timeout_seconds),
-            sparql_max_results=_env_int("BLKG_SPARQL_MAX_RESULTS", cls.sparql_max_results),
-            sparql_workers=_env_int("BLKG_SPARQL_WORKERS", cls.sparql_workers),
+            sparql_max_results=_env_int(
+                "BLKG_SPARQL_MAX_RESULTS", cls.sparql_max_results, minimum=1
+            ),
+            sparql_workers=_env_int("BLKG_SPARQL_WORKERS", cls.sparql_workers, minimum=1),
             max_concurrent_requests=_env_int(
                 "BLKG_MAX_CONCURRENT_REQUESTS", cls.max_concurrent_requests, minimum=1
             ),
