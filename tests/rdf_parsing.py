@@ -14,13 +14,12 @@ from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-RDFLIB_FORMATS = {"turtle": "turtle", "trig": "trig", "nt": "nt", "jsonld": "json-ld"}
-OXIGRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
+from blkg.export import FORMATS
+from blkg.sparql.results import GRAPH_FORMATS
+
+# The server's own names for the formats: what export writes, and what pyoxigraph reads.
+RDFLIB_FORMATS = {name: fmt.rdflib_name for name, fmt in FORMATS.items()}
+OXIGRAPH_FORMATS = GRAPH_FORMATS
 PARSERS = ("rdflib", "pyoxigraph")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
