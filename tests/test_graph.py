@@ -24,3 +24,12 @@ def test_building_the_app_leaves_the_shared_union_as_it_was():
     before = set(loaded.union())
     create_app(loaded)
     assert set(loaded.union()) == before
+
+
+def test_validation_leaves_the_shapes_as_written(graph):
+    from rdflib.compare import isomorphic
+
+    from blkg.graph import graph_violations, load_shapes
+
+    graph_violations(graph)
+    assert isomorphic(graph.shapes, load_shapes())

@@ -15,7 +15,7 @@ from rdflib import DCTERMS, OWL, RDF, RDFS, SDO, SH, SKOS, BNode, Graph, Literal
 from rdflib.term import Node
 
 from blkg import namespaces
-from blkg.graph import GRAPH_NAMES, KnowledgeGraph, load_shapes
+from blkg.graph import GRAPH_NAMES, KnowledgeGraph
 
 LABELS = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SDO.name, SH.name)
 VOCABULARY_ROOT = "https://w3id.org/blkg/"
@@ -44,7 +44,7 @@ class Describer:
     def __init__(self, graph: KnowledgeGraph):
         self.graph = graph
         self.graphs = {URIRef(graph.settings.graph_iri(n)): graph.named(n) for n in GRAPH_NAMES}
-        self.shape_graph = load_shapes()  # as written: validation may add to `graph.shapes`
+        self.shape_graph = graph.shapes
         # A graph of its own: the union is shared and must not take in the shapes.
         self.everything = namespaces.bind_all(Graph(), graph.settings)
         self.everything += graph.union()

@@ -34,9 +34,11 @@ def validate(graph: Graph, shapes: Graph, index: FileIndex | None = None) -> lis
     """Validate `graph` (ontology included) against `shapes`; an empty list means it conforms."""
     import pyshacl  # here, not at the top: `blkg serve` validates in a child process (startup.py)
 
+    pristine = Graph()  # pySHACL adds to the shapes graph it is given; keep the caller's as written
+    pristine += shapes
     conforms, report, _ = pyshacl.validate(
         graph,
-        shacl_graph=shapes,
+        shacl_graph=pristine,
         inference="none",
         abort_on_first=False,
         allow_infos=True,
