@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import orjson
+from graphql import parse
 
 from bench.questions import COVERAGE_QUERY
 from bench.synthetic import relaxed_shapes, write_scaled
@@ -77,7 +78,7 @@ def growth(folder: Path) -> None:
         catalog = build_catalog(union, settings.instance_base)
         schema = build_schema(settings.limits)
         built = time.perf_counter()
-    plan = prepare(schema._schema, COVERAGE_QUERY, None)
+    plan = prepare(schema._schema, parse(COVERAGE_QUERY), None)
     answer = full_answer(schema, catalog)
     planned = orjson.dumps({"data": plan.execute(catalog, None)})
     report = {

@@ -1,20 +1,40 @@
-"""Each limit of the public endpoint: a query just inside passes, one just outside fails."""
+"""Each limit of the public endpoint: a query just inside passes, one just outside fails.
+
+The depth limit counts levels of selection, the root field being the first: with a limit of
+10, a query of 10 levels passes and one of 11 is refused (`blkg.api.depth`).
+"""
 
 from __future__ import annotations
 
 import pytest
+from graphql import parse, validate
 
+from blkg.api.depth import DepthLimiter
+from blkg.api.schema import build_schema
 from blkg.config import Limits
 
 LIMITS = Limits()
 
 
-def nested_query(depth: int) -> str:
-    """A query whose deepest field is at `depth` (the root field counts as depth 0)."""
+def nested_query(levels: int) -> str:
+    """A query of `levels` levels of selection, the root field being the first:
+    `nested_query(2)` is `{ session(number: 2) { number } }`."""
     inner = "number"
-    for _ in range(depth - 1):
+    for _ in range(levels - 2):
         inner = f"extendedBy {{ {inner} }}"
     return f"{{ session(number: 2) {{ {inner} }} }}"
+
+
+def fragment_nested_query(levels: int) -> str:
+    """`levels` levels of selection reached through a fragment and an inline fragment, which
+    add none of their own."""
+    inner = "number"
+    for _ in range(levels - 3):
+        inner = f"extendedBy {{ {inner} }}"
+    return (
+        f"query Q {{ session(number: 2) {{ ...F }} }} "
+        f"fragment F on Session {{ ... on Session {{ extendedBy {{ {inner} }} }} }}"
+    )
 
 
 def token_query(tokens: int) -> str:
@@ -42,6 +62,7 @@ def codes(response) -> set[str]:
     ("build", "limit", "code"),
     [
         (nested_query, LIMITS.max_query_depth, "QUERY_TOO_DEEP"),
+        (fragment_nested_query, LIMITS.max_query_depth, "QUERY_TOO_DEEP"),
         (token_query, LIMITS.max_query_tokens, "TOO_MANY_TOKENS"),
         (alias_query, LIMITS.max_aliases, "TOO_MANY_ALIASES"),
     ],
@@ -56,6 +77,7 @@ def test_query_at_the_limit_passes(client, build, limit, code):
     ("build", "limit", "code"),
     [
         (nested_query, LIMITS.max_query_depth, "QUERY_TOO_DEEP"),
+        (fragment_nested_query, LIMITS.max_query_depth, "QUERY_TOO_DEEP"),
         (token_query, LIMITS.max_query_tokens, "TOO_MANY_TOKENS"),
         (alias_query, LIMITS.max_aliases, "TOO_MANY_ALIASES"),
     ],
@@ -90,3 +112,18 @@ def test_body_past_the_size_limit_is_413(client):
 def test_introspection_is_on(client):
     response = post(client, "{ __schema { queryType { name } } }")
     assert response.json() == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+
+
+@pytest.mark.parametrize("limit", [2, 3, 4, 10])
+@pytest.mark.parametrize("build", [nested_query, fragment_nested_query])
+def test_a_depth_limit_of_n_admits_exactly_n_levels(limit, build):
+    """From the shallowest query the schema allows (2 levels: no root field is a scalar)."""
+    schema = build_schema()._schema
+    rules = DepthLimiter(limit).validation_rules
+
+    def refused(levels: int) -> bool:
+        query = build(levels) if levels >= 3 else nested_query(levels)
+        return bool(validate(schema, parse(query), rules))
+
+    refusals = [refused(levels) for levels in range(2, limit + 3)]
+    assert refusals == [False] * (limit - 1) + [True] * 2

@@ -13,6 +13,7 @@ from graphql import (
     GraphQLID,
     GraphQLInt,
     GraphQLString,
+    parse,
 )
 
 from blkg.api.prepared import Bail, Unsupported, _Leaf, prepare
@@ -59,7 +60,7 @@ def test_plan_answers_exactly_like_full_execution(schema, catalog, query):
     variables = VARIABLES if "$" in query else None
     full = schema.execute_sync(query, variable_values=variables, root_value=catalog)
     assert full.errors is None
-    plan = prepare(schema._schema, query, None)
+    plan = prepare(schema._schema, parse(query), None)
     assert orjson.dumps(plan.execute(catalog, variables)) == orjson.dumps(full.data)
 
 
@@ -73,7 +74,7 @@ def test_plan_answers_exactly_like_full_execution(schema, catalog, query):
 )
 def test_documents_plans_do_not_cover_are_declined(schema, query):
     with pytest.raises(Unsupported):
-        prepare(schema._schema, query, None)
+        prepare(schema._schema, parse(query), None)
 
 
 @pytest.mark.parametrize(
@@ -85,7 +86,7 @@ def test_documents_plans_do_not_cover_are_declined(schema, query):
     ],
 )
 def test_plan_bails_out_where_the_full_path_reports_an_error(schema, catalog, query, variables):
-    plan = prepare(schema._schema, query, None)
+    plan = prepare(schema._schema, parse(query), None)
     with pytest.raises(Bail):
         plan.execute(catalog, variables)
 

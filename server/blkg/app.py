@@ -13,6 +13,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from blkg.api.execution import GraphQLService
 from blkg.api.schema import build_schema
 from blkg.graph import KnowledgeGraph
 from blkg.read import build_catalog
@@ -31,10 +32,13 @@ def create_app(graph: KnowledgeGraph) -> Starlette:
     settings = graph.settings
     catalog = build_catalog(graph.union(), settings.instance_base)
     schema = build_schema(settings.limits)
-    cache = ResponseCache() if settings.response_cache else NoCache()
+    limits = settings.limits
+    cache = (
+        ResponseCache(limits.graphql_answer_cache_bytes) if settings.response_cache else NoCache()
+    )
+    service = GraphQLService(schema, catalog, schema.documents, limits.max_resolved_fields)
     endpoint = GraphQLEndpoint(
-        schema,
-        catalog,
+        service,
         cache,
         settings.limits.max_body_bytes,
         (STATIC / "graphiql.html").read_bytes(),

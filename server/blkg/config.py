@@ -58,16 +58,25 @@ class Limits:
     # GraphQL fields once fragments are expanded, and fields resolved for one query.
     max_expanded_fields: int = 5000
     max_resolved_fields: int = 20_000
+    # Memory the GraphQL caches may hold: finished answers (bodies, headers and keys), and
+    # parsed documents with their validation results and plans (blkg.api.documents).
+    graphql_answer_cache_bytes: int = 64 * 1024 * 1024
+    graphql_document_cache_bytes: int = 16 * 1024 * 1024
     sparql_timeout_seconds: float = 5.0
     sparql_max_results: int = 10_000
+    # The most bytes a SPARQL answer may take, serialised (the worker stops writing past it).
+    sparql_max_bytes: int = 16 * 1024 * 1024
     sparql_workers: int = 2
+    # SPARQL queries that may wait for a busy worker; past them, 503 SPARQL_BUSY at once.
+    sparql_queue: int = 8
     # Overload and slow clients (see SECURITY.md): requests in flight at once, the size of a
     # request's head (request line and headers), how long a client may take to send it, and
-    # its body.
+    # its body, and how long a response may wait in the server for a client that does not read.
     max_concurrent_requests: int = 64
     max_header_bytes: int = 16 * 1024
     header_timeout_seconds: float = 10.0
     body_timeout_seconds: float = 10.0
+    send_timeout_seconds: float = 30.0
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -87,13 +96,16 @@ class Limits:
             sparql_max_results=_env_int(
                 "BLKG_SPARQL_MAX_RESULTS", cls.sparql_max_results, minimum=1
             ),
+            sparql_max_bytes=_env_int("BLKG_SPARQL_MAX_BYTES", cls.sparql_max_bytes, minimum=1),
             sparql_workers=_env_int("BLKG_SPARQL_WORKERS", cls.sparql_workers, minimum=1),
+            sparql_queue=_env_int("BLKG_SPARQL_QUEUE", cls.sparql_queue, minimum=0),
             max_concurrent_requests=_env_int(
                 "BLKG_MAX_CONCURRENT_REQUESTS", cls.max_concurrent_requests, minimum=1
             ),
             max_header_bytes=_env_int("BLKG_MAX_HEADER_BYTES", cls.max_header_bytes, minimum=1024),
             header_timeout_seconds=_env_float("BLKG_HEADER_TIMEOUT", cls.header_timeout_seconds),
             body_timeout_seconds=_env_float("BLKG_BODY_TIMEOUT", cls.body_timeout_seconds),
+            send_timeout_seconds=_env_float("BLKG_SEND_TIMEOUT", cls.send_timeout_seconds),
         )
 
 

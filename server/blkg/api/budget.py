@@ -1,30 +1,51 @@
-"""A budget of fields resolved per query: what the depth limit cannot bound.
+"""A budget of fields per answer: what the depth limit cannot bound, refused before resolving.
 
 Lists nested in lists multiply: `responsibilities { sessions { responsibilities { sessions
-... } } }` is well inside the depth limit, yet six levels resolve over a million fields and
-kept the server's one event loop busy for 14 s (ten levels would take days). Resolvers here
-are synchronous, so such a query blocks every other request while it runs.
+... } } }` is well inside the depth limit, yet six levels make an answer of over a million
+fields. Resolvers here are synchronous, so building such an answer blocks every other request.
 
-`FieldBudget` is the graphql-core execution context with a count: each field resolved costs
-one, and past `Limits.max_resolved_fields` (`BLKG_MAX_RESOLVED_FIELDS`) every further field
-fails at once with `ResultTooLarge`, so the rest of the execution unwinds in no time. The
-error extension (`blkg.api.extensions.ErrorCodes`) then drops the partial data and keeps one
-error, code `RESULT_TOO_LARGE`. GraphiQL's introspection query resolves about 4,700 fields,
-the golden queries under 30. The count costs one addition per field (about 13 µs per field is
-spent resolving anyway), and only on the full execution path: queries answered from a
-prepared plan or the response cache were executed within the budget before.
+The data does not change while the server runs, so the size of an answer follows from the
+document, the variables and the data alone. `answer_size` computes it before anything is
+built, the way GraphQL execution collects fields (fragments, `@skip`/`@include`, type
+conditions, arguments and variables), resolving only the fields that have sub-selections and
+counting each (object, selection) pair once: a count of fields costs a few calls per distinct
+object, not one per field of the answer. `BudgetedExecution` runs that count first on every
+execution (strawberry's full path, and the prepared plans of `blkg.api.prepared` through
+`blkg.api.execution`), and refuses an answer of more than `Limits.max_resolved_fields`
+(`BLKG_MAX_RESOLVED_FIELDS`) fields with one error, code `RESULT_TOO_LARGE`, and no data.
+
+The count is the size of the answer when no field fails; a field that fails is counted as
+itself, without what it would have held, so the count is never below what execution resolves.
+As a second line, execution still counts the fields it resolves and stops at once past the
+budget (`execute_field`), should a resolver ever answer differently from the count.
 """
 
 from __future__ import annotations
 
-from graphql import GraphQLError
+from typing import Any
+
+from graphql import (
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    get_named_type,
+    is_abstract_type,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+)
+from graphql.execution.collect_fields import collect_fields
+from graphql.execution.values import get_argument_values
+from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from blkg.api.resolvers import direct_resolver, runtime_type
 
 CODE = "RESULT_TOO_LARGE"
 
 
 class ResultTooLarge(GraphQLError):
-    """The query resolved more fields than the budget allows."""
+    """The answer would have more fields than the budget allows."""
 
     def __init__(self, budget: int):
         super().__init__(
@@ -35,14 +56,159 @@ class ResultTooLarge(GraphQLError):
         )
 
 
-class FieldBudget(StrawberryGraphQLCoreExecutionContext):
-    """The execution context of one query, failing every field past `budget`."""
+class _Over(Exception):
+    """The count passed the limit; counting stops there."""
+
+
+class _Shape:
+    """One selection on one object type: how many fields it has, and those with sub-selections
+    (the only ones the count resolves)."""
+
+    __slots__ = ("branches", "width")
+
+    def __init__(self, width: int, branches: list):
+        self.width, self.branches = width, branches
+
+
+class AnswerSize:
+    """Counts the fields of one execution's answer, up to `limit` + 1."""
+
+    def __init__(self, execution: BudgetedExecution, limit: int):
+        self.execution = execution
+        self.limit = limit
+        self.total = 0
+        self.shapes: dict[tuple, _Shape] = {}
+        # (shape, object) -> (fields below it, the object, kept alive so that its id is not
+        # reused while the count runs)
+        self.known: dict[tuple, tuple[int, Any]] = {}
+
+    def of_operation(self) -> int:
+        execution = self.execution
+        root_type = execution.schema.get_root_type(execution.operation.operation)
+        if root_type is None:
+            return 0
+        grouped, _, _ = collect_fields(
+            execution.schema,
+            execution.fragments,
+            execution.variable_values,
+            root_type,
+            execution.operation,
+        )
+        try:
+            self._object(self._shape(root_type, grouped), execution.root_value)
+        except _Over:
+            return self.limit + 1
+        return self.total
+
+    def _shape(self, parent_type: GraphQLObjectType, grouped) -> _Shape:
+        branches = []
+        for key, details in grouped.items():
+            field = self.execution.schema.get_field(parent_type, details[0].node.name.value)
+            if field is not None and not is_leaf_type(get_named_type(field.type)):
+                resolve = self._resolver(parent_type, key, field, details)
+                branches.append((field.type, details, resolve))
+        return _Shape(len(grouped), branches)
+
+    def _resolver(self, parent_type, key: str, field, details):
+        """The field's value for a source, as execution would resolve it."""
+        node = details[0].node
+        variables = self.execution.variable_values
+        direct = direct_resolver(field)
+        if direct is not None:
+            if not field.args:
+                return lambda source: direct(source, {})
+            return lambda source: direct(source, get_argument_values(field, node, variables))
+        nodes = [d.node for d in details]
+        info = self.execution.build_resolve_info(
+            field, nodes, parent_type, Path(None, key, parent_type.name)
+        )
+        resolve = field.resolve or self.execution.field_resolver
+        return lambda source: resolve(source, info, **get_argument_values(field, node, variables))
+
+    def _object(self, shape: _Shape, source) -> None:
+        self.total += shape.width
+        if self.total > self.limit:
+            raise _Over
+        for type_, details, resolve in shape.branches:
+            try:
+                value = resolve(source)
+            except Exception:
+                continue
+            self._complete(type_, details, value)
+
+    def _complete(self, type_: GraphQLOutputType, details, value) -> None:
+        if is_non_null_type(type_):
+            type_ = type_.of_type
+        if value is None or isinstance(value, Exception):
+            return
+        if is_list_type(type_):
+            inner = type_.of_type
+            named = get_named_type(inner)
+            if is_leaf_type(named):
+                return
+            if isinstance(named, GraphQLObjectType):
+                shape = self._subshape(named, details)
+                if not shape.branches:  # leaves only: no need to visit each item
+                    self.total += shape.width * sum(1 for item in value if item is not None)
+                    if self.total > self.limit:
+                        raise _Over
+                    return
+            for item in value:
+                self._complete(inner, details, item)
+            return
+        if is_abstract_type(type_):
+            type_ = runtime_type(self.execution.schema, type_, value)
+            if type_ is None:
+                return
+        shape = self._subshape(type_, details)
+        if not shape.branches:
+            self.total += shape.width
+            if self.total > self.limit:
+                raise _Over
+            return
+        key = (id(shape), id(value))
+        known = self.known.get(key)
+        if known is not None:
+            self.total += known[0]
+            if self.total > self.limit:
+                raise _Over
+            return
+        before = self.total
+        try:
+            self._object(shape, value)
+        finally:
+            self.known[key] = (self.total - before, value)
+
+    def _subshape(self, type_: GraphQLObjectType, details) -> _Shape:
+        key = (type_, id(details))
+        shape = self.shapes.get(key)
+        if shape is None:
+            grouped, _, _ = self.execution.collect_subfields(type_, details)
+            shape = self.shapes[key] = _Shape(0, [])
+            built = self._shape(type_, grouped)
+            shape.width, shape.branches = built.width, built.branches
+        return shape
+
+
+class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
+    """The execution of one operation: its answer's size first, then, within the budget,
+    the answer, with each resolved field counted against the budget as a second line."""
 
     budget = 20_000
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.resolved = 0
+
+    def answer_size(self) -> int:
+        """The fields of the answer, or the budget + 1 once it is clear there are more."""
+        return AnswerSize(self, self.budget).of_operation()
+
+    def execute_operation(self, serially=None):
+        if self.answer_size() > self.budget:
+            self.collected_errors.add(ResultTooLarge(self.budget), None)
+            return self.finish(self.build_response(None))
+        return super().execute_operation(serially)
 
     def execute_field(self, *args, **kwargs):
         self.resolved += 1
@@ -51,9 +217,9 @@ class FieldBudget(StrawberryGraphQLCoreExecutionContext):
         return super().execute_field(*args, **kwargs)
 
 
-def field_budget(budget: int) -> type[FieldBudget]:
+def budgeted_execution(budget: int) -> type[BudgetedExecution]:
     """The execution context class with the given budget."""
-    return type("FieldBudget", (FieldBudget,), {"budget": budget})
+    return type("BudgetedExecution", (BudgetedExecution,), {"budget": budget})
 
 
-__all__ = ["CODE", "FieldBudget", "ResultTooLarge", "field_budget"]
+__all__ = ["CODE", "AnswerSize", "BudgetedExecution", "ResultTooLarge", "budgeted_execution"]

@@ -13,10 +13,10 @@ introspection or fragments on abstract types are simply never compiled.
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import attrgetter
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -36,11 +36,10 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    parse,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
-DEFINITION = "strawberry-definition"
+from blkg.api.resolvers import direct_resolver, runtime_type
 
 
 class Unsupported(Exception):
@@ -60,6 +59,7 @@ class Compiler:
     def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode]):
         self.schema = schema
         self.fragments = fragments
+        self.fields = 0
 
     def collect(self, object_type: GraphQLObjectType, selection_sets) -> dict[str, list]:
         """Response key -> field nodes, in document order, as GraphQL's CollectFields does."""
@@ -99,14 +99,14 @@ class Compiler:
         return ObjectPlan([self.field_plan(object_type, k, nodes) for k, nodes in fields.items()])
 
     def field_plan(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]):
+        self.fields += 1
         name = nodes[0].name.value
         if name == "__typename":
             return FieldPlan(key, lambda source, variables: parent.name, _identity)
         if name.startswith("__"):
             raise Unsupported("introspection")
         field = parent.fields[name]
-        definition = field.extensions[DEFINITION]
-        resolve = _resolver(definition, field, nodes[0])
+        resolve = _resolver(field, nodes[0])
         sub_selections = [n.selection_set for n in nodes if n.selection_set]
         return FieldPlan(key, resolve, self.completer(field.type, sub_selections))
 
@@ -166,10 +166,10 @@ class AbstractPlan:
         return plan.build(source, variables)
 
     def _runtime_type(self, source) -> GraphQLObjectType:
-        for candidate in self.compiler.schema.get_implementations(self.interface).objects:
-            if candidate.is_type_of is not None and candidate.is_type_of(source, None):
-                return candidate
-        raise Bail("no object type for this value")
+        found = runtime_type(self.compiler.schema, self.interface, source)
+        if found is None:
+            raise Bail("no object type for this value")
+        return found
 
 
 def _identity(value, variables):
@@ -236,33 +236,22 @@ class _Leaf:
         return self.serialize(value)
 
 
-def _resolver(definition, field, node: FieldNode):
+def _resolver(field, node: FieldNode):
     """A callable(source, variables) that resolves the field as strawberry would."""
-    if definition.base_resolver is None:
-        getter = attrgetter(definition.python_name)
-        return lambda source, variables: getter(source)
-    resolver = definition.base_resolver
-    if any(p.name not in ("self", "root") for p in _reserved(resolver)):
+    direct = direct_resolver(field)
+    if direct is None:
         raise Unsupported("resolver takes info or parent")
-    function = resolver.wrapped_func
-    names = {name: arg.extensions[DEFINITION].python_name for name, arg in field.args.items()}
-
-    def resolve(source, variables):
-        arguments = get_argument_values(field, node, variables)
-        return function(source, **{names[k]: v for k, v in arguments.items()})
-
-    return resolve
-
-
-def _reserved(resolver):
-    return [p for p in resolver.reserved_parameters.values() if p is not None]
+    if not field.args:
+        return lambda source, variables: direct(source, {})
+    return lambda source, variables: direct(source, get_argument_values(field, node, variables))
 
 
 class Plan:
     """One operation of one document, ready to run against a root value."""
 
-    def __init__(self, schema: GraphQLSchema, operation: OperationDefinitionNode, root):
+    def __init__(self, schema: GraphQLSchema, operation: OperationDefinitionNode, root, fields):
         self.schema = schema
+        self.fields = fields  # field plans compiled, a measure of the plan's memory
         self.variable_definitions = operation.variable_definitions or ()
         self.root: ObjectPlan = root
 
@@ -278,9 +267,8 @@ class Plan:
             raise Bail(str(error)) from error
 
 
-def prepare(schema: GraphQLSchema, query: str, operation_name: str | None) -> Plan:
-    """Compile `query` (already known to be valid) or raise `Unsupported`."""
-    document = parse(query)
+def prepare(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None) -> Plan:
+    """Compile the operation of `document` (already known to be valid) or raise `Unsupported`."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -292,7 +280,7 @@ def prepare(schema: GraphQLSchema, query: str, operation_name: str | None) -> Pl
         raise Unsupported("directives")
     compiler = Compiler(schema, fragments)
     root = compiler.object_plan(schema.query_type, [chosen[0].selection_set])
-    return Plan(schema, chosen[0], root)
+    return Plan(schema, chosen[0], root, compiler.fields)
 
 
 __all__ = ["Bail", "Plan", "Unsupported", "prepare"]

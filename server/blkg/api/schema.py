@@ -7,20 +7,16 @@ from functools import partial
 import strawberry
 from graphql import GraphQLError
 from strawberry.exceptions import MissingQueryError
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter
 from strawberry.schema.exceptions import (
     CannotGetOperationTypeError,
     InvalidOperationTypeError,
 )
 from strawberry.types import ExecutionResult
 
-from blkg.api.budget import field_budget
+from blkg.api.budget import budgeted_execution
+from blkg.api.depth import DepthLimiter
+from blkg.api.documents import DocumentCache
 from blkg.api.expansion import ExpansionLimiter
 from blkg.api.extensions import ErrorCodes, is_unexpected
 from blkg.api.query import Query
@@ -54,22 +50,27 @@ class Schema(strawberry.Schema):
         super().process_errors([e for e in errors if is_unexpected(e)], execution_context)
 
 
-def build_schema(limits: Limits | None = None) -> strawberry.Schema:
-    """The schema; the limits shape validation only, so the printed SDL never depends on them."""
+def build_schema(limits: Limits | None = None) -> Schema:
+    """The schema; the limits shape validation only, so the printed SDL never depends on them.
+
+    Its `documents` is the cache its executions parse and validate through, and where the
+    prepared plans of `blkg.api.execution` are kept."""
     limits = limits or Limits()
-    return Schema(
+    documents = DocumentCache(limits.graphql_document_cache_bytes)
+    schema = Schema(
         query=Query,
         extensions=[
             partial(ExpansionLimiter, max_fields=limits.max_expanded_fields),  # before the rest
-            partial(QueryDepthLimiter, max_depth=limits.max_query_depth),
+            partial(DepthLimiter, max_levels=limits.max_query_depth),
             partial(MaxTokensLimiter, max_token_count=limits.max_query_tokens),
             partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
-            partial(ParserCache, maxsize=512),
-            partial(ValidationCache, maxsize=512),
+            documents.extension(),
             ErrorCodes,
         ],
-        execution_context_class=field_budget(limits.max_resolved_fields),
+        execution_context_class=budgeted_execution(limits.max_resolved_fields),
     )
+    schema.documents = documents
+    return schema
 
 
 def print_schema() -> str:

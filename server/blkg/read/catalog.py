@@ -37,9 +37,13 @@ CONCEPT_CLASSES = {
 }
 
 
-@dataclass
+@dataclass(repr=False)
 class Catalog:
     """Every object of the read layer, in source order, with lookups by id, slug and number."""
+
+    def __repr__(self) -> str:
+        counts = f"{len(self.responsibilities)} responsibilities, {len(self.sessions)} sessions"
+        return f"<Catalog of {counts}>"
 
     framework: m.Framework | None = None
     sources: list[m.Source] = field(default_factory=list)

@@ -36,15 +36,21 @@ class OutcomeKind(Enum):
     REAL_RESULT = "REAL_RESULT"
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Node:
-    """Anything that is a node of the graph: a global id and its IRI."""
+    """Anything that is a node of the graph: a global id and its IRI.
+
+    Nodes link to each other both ways, so a generated repr would print the whole graph many
+    times over; a node is shown by its class and id instead (all subclasses share this)."""
 
     id: str
     iri: str
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id}>"
 
-@dataclass(eq=False, slots=True)
+
+@dataclass(eq=False, slots=True, repr=False)
 class Source(Node):
     key: str
     label: str
@@ -58,7 +64,7 @@ class Source(Node):
     note: str | None = None
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Concept(Node):
     """A SKOS concept of one of the framework's smaller schemes (phases, levels, domains...)."""
 
@@ -71,7 +77,7 @@ class Concept(Node):
     sources: list[Source] = field(default_factory=list)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Component(Concept):
     responsibilities: list[Responsibility] = field(default_factory=list)
     memberships: list[Membership] = field(default_factory=list)
@@ -88,7 +94,7 @@ class Correlation:
     schools: int | None = None
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Responsibility(Concept):
     correlation: Correlation | None = None
     second_order_change: ChangeAssociation | None = None
@@ -101,39 +107,39 @@ class Responsibility(Concept):
         return [m.component for m in self.memberships]
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class QualifiedLink(Node):
     basis: Basis
     sources: list[Source]
     rationale: str | None
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Membership(QualifiedLink):
     component: Component
     responsibility: Responsibility
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class SessionFocus(QualifiedLink):
     session: Session
     component: Component
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class SessionLink(QualifiedLink):
     session: Session
     responsibility: Responsibility
     via: list[Component]
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class PracticeCoverage(QualifiedLink):
     session: Session
     practices: list[Practice]
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class LearningOutcome(Node):
     number: int
     text: str
@@ -141,12 +147,12 @@ class LearningOutcome(Node):
     sources: list[Source] = field(default_factory=list)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class KnowledgeType(Concept):
     question: str | None = None
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Session(Node):
     number: int
     title: str
@@ -168,13 +174,13 @@ class Session(Node):
         return [f.component for f in self.focuses]
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class ProgramYear(Node):
     year: int
     label: str
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class ProgramOutcome(Node):
     kind: OutcomeKind
     number: int
@@ -183,18 +189,18 @@ class ProgramOutcome(Node):
     sources: list[Source] = field(default_factory=list)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Practice(Concept):
     level: Concept | None = None
     coverages: list[PracticeCoverage] = field(default_factory=list)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Rating(Concept):
     interpretation: str | None = None
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Finding(Node):
     kind: FindingKind
     label: str
@@ -215,7 +221,7 @@ class Finding(Node):
     sources: list[Source] = field(default_factory=list)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Study(Node):
     label: str
     design: str | None = None
@@ -226,7 +232,7 @@ class Study(Node):
     sources: list[Source] = field(default_factory=list)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Review(Node):
     label: str
     studies_identified: int | None = None
@@ -240,7 +246,7 @@ class Review(Node):
     sources: list[Source] = field(default_factory=list)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class ProgramElement(Node):
     label: str
     description: str | None = None
@@ -254,7 +260,7 @@ class ProgramElement(Node):
     sources: list[Source] = field(default_factory=list)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class ProgramModel(Node):
     label: str
     description: str | None = None
@@ -267,7 +273,7 @@ class ProgramModel(Node):
     sources: list[Source] = field(default_factory=list)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Offering(Node):
     label: str
     price: float | None = None
@@ -282,7 +288,7 @@ class Offering(Node):
     sources: list[Source] = field(default_factory=list)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, repr=False)
 class Framework(Node):
     name: str
     alt_names: list[str]

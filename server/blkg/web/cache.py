@@ -45,31 +45,45 @@ class LRU:
             self._entries.popitem(last=False)
 
 
-class ResponseCache(LRU):
-    """Finished responses, bounded by count and by total body size."""
+# What an entry holds besides its body, its key and its headers: the entry object, its ETag
+# and the cache's own bookkeeping (measured with sys.getsizeof, rounded up).
+ENTRY_BYTES = 400
 
-    def __init__(self, max_entries: int = 2048, max_bytes: int = 64 * 1024 * 1024):
+
+def footprint(key: bytes, entry: CachedResponse) -> int:
+    """The memory one cached response holds: body, key, headers and the entry itself."""
+    headers = sum(len(name) + len(value) + 100 for name, value in entry.headers)
+    return ENTRY_BYTES + len(entry.body) + len(key) + len(entry.etag) + headers
+
+
+class ResponseCache(LRU):
+    """Finished responses under the digests of their requests, bounded by what they hold.
+
+    Keys are digests (bytes), so a key's size does not depend on the request it stands for."""
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024, max_entries: int = 2048):
         super().__init__(max_entries)
         self.max_bytes = max_bytes
-        self._bytes = 0
+        self.bytes = 0
 
-    def put(self, key: Hashable, entry: CachedResponse) -> None:
-        if len(entry.body) > self.max_bytes // 8:
+    def put(self, key: bytes, entry: CachedResponse) -> None:
+        size = footprint(key, entry)
+        if size > self.max_bytes // 8:
             return  # one huge answer must not evict everything else
         old = self._entries.pop(key, None)
         if old is not None:
-            self._bytes -= len(old.body)
+            self.bytes -= footprint(key, old)
         self._entries[key] = entry
-        self._bytes += len(entry.body)
-        while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-            _, evicted = self._entries.popitem(last=False)
-            self._bytes -= len(evicted.body)
+        self.bytes += size
+        while len(self._entries) > self.max_entries or self.bytes > self.max_bytes:
+            evicted_key, evicted = self._entries.popitem(last=False)
+            self.bytes -= footprint(evicted_key, evicted)
 
 
 class NoCache(ResponseCache):
     """Used when response caching is switched off: stores nothing."""
 
-    def put(self, key: Hashable, entry: CachedResponse) -> None:
+    def put(self, key: bytes, entry: CachedResponse) -> None:
         return None
 
 

@@ -1,10 +1,12 @@
 """GraphQL over HTTP: `POST /graphql` and `GET /graphql?query=...`, JSON in and out.
 
-Finished answers are cached by request (the raw POST body, or the normalised query,
-variables and operation name), so a repeated question is answered without parsing it again.
-A POST, the hot path of clients that poll, is read and answered with plain ASGI messages: the
-cached entry carries its encoded headers, so a repeated question costs a header scan, one
-dictionary lookup and two messages.
+Answers come from `blkg.api.execution.GraphQLService`. Finished answers are cached under the
+SHA-256 digest of the request (the raw POST body, or the query, variables and operation name
+of a GET), so a repeated question is answered without parsing it again and the cache holds
+32 bytes of key per entry whatever the size of the request. A POST, the hot path of clients
+that poll, is read and answered with plain ASGI messages: the cached entry carries its encoded
+headers, so a repeated question costs a header scan, a digest, one dictionary lookup and two
+messages.
 """
 
 from __future__ import annotations
@@ -12,13 +14,11 @@ from __future__ import annotations
 import hashlib
 
 import orjson
-import strawberry
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from blkg.api.extensions import INTERNAL, code_for
-from blkg.api.prepared import Bail, Plan, Unsupported, prepare
-from blkg.web.cache import LRU, CachedResponse, ResponseCache
+from blkg.api.execution import GraphQLService
+from blkg.web.cache import CachedResponse, ResponseCache
 from blkg.web.responses import JSON, error_response
 
 ALLOWED_METHODS = "GET, POST"
@@ -36,14 +36,12 @@ class GraphQLEndpoint:
     """Answers GraphQL requests against one schema and one catalog (the root value)."""
 
     def __init__(
-        self, schema: strawberry.Schema, root, cache: ResponseCache, max_body: int, ide_page: bytes
+        self, service: GraphQLService, cache: ResponseCache, max_body: int, ide_page: bytes
     ):
-        self.schema = schema
-        self.root = root
+        self.service = service
         self.cache = cache
         self.max_body = max_body
         self.ide_page = ide_page
-        self.plans = LRU(512)  # (query, operation) -> Plan, or None when it cannot be compiled
 
     async def __call__(self, scope, receive, send) -> None:
         """ASGI entry point: Starlette mounts a class instance as an ASGI app."""
@@ -84,11 +82,12 @@ class GraphQLEndpoint:
         content_type, content_length = _content_headers(scope)
         _check_content_type(content_type)
         body = await self._read_body(receive, content_length)
-        cached = self.cache.get(body)
+        key = hashlib.sha256(body).digest()
+        cached = self.cache.get(key)
         if cached is None:
             query, variables, operation = _parse_post(body)
             cached = await self._answer(query, variables, operation)
-            self.cache.put(body, cached)
+            self.cache.put(key, cached)
         return cached
 
     async def _read_body(self, receive, declared: bytes | None) -> bytes:
@@ -124,7 +123,10 @@ class GraphQLEndpoint:
             )
         variables = _parse_variables(params.get("variables"))
         operation = params.get("operationName") or None
-        key = ("GET", query, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS), operation)
+        request_key = orjson.dumps(
+            ["GET", query, variables, operation], option=orjson.OPT_SORT_KEYS
+        )
+        key = hashlib.sha256(request_key).digest()
         cached = self.cache.get(key)
         if cached is None:
             cached = await self._answer(query, variables, operation)
@@ -136,39 +138,8 @@ class GraphQLEndpoint:
     # -- execution -----------------------------------------------------------------------
 
     async def _answer(self, query: str, variables: dict | None, operation: str | None):
-        plan = self.plans.get((query, operation))
-        if plan is not None:
-            try:
-                return _finished(200, orjson.dumps({"data": plan.execute(self.root, variables)}))
-            except Bail:
-                pass  # the full path reports what went wrong
-        result = await self.schema.execute(
-            query, variable_values=variables, operation_name=operation, root_value=self.root
-        )
-        if not result.errors and (query, operation) not in self.plans:
-            self.plans.put((query, operation), self._prepare(query, operation))
-        payload: dict = {}
-        if result.errors:
-            payload["errors"] = [_formatted(error) for error in result.errors]
-        payload["data"] = result.data
-        status = 200 if result.data is not None else 400
-        if any((e.extensions or {}).get("code") == INTERNAL for e in result.errors or ()):
-            status = 500 if result.data is None else 200
-        return _finished(status, orjson.dumps(payload))
-
-    def _prepare(self, query: str, operation: str | None) -> Plan | None:
-        try:
-            return prepare(self.schema._schema, query, operation)
-        except Unsupported:
-            return None
-
-
-def _formatted(error) -> dict:
-    """The error as JSON, with a code even where it was raised before the extensions ran."""
-    formatted = error.formatted
-    extensions = formatted.get("extensions") or {}
-    formatted["extensions"] = {**extensions, "code": extensions.get("code") or code_for(error)}
-    return formatted
+        answer = await self.service.answer(query, variables, operation)
+        return _finished(answer.status, answer.body)
 
 
 def _finished(status: int, body: bytes) -> CachedResponse:

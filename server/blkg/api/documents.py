@@ -1,0 +1,169 @@
+"""The one cache of GraphQL documents: parsed, validated and prepared once, bounded in bytes.
+
+A document is parsed and validated the same way whatever its variables, so each distinct
+query text is kept once, under the SHA-256 digest of its text (a 64 KiB query costs the cache
+32 bytes of key, not 64 KiB): its syntax tree, its validation errors, the plans of its
+operations (`blkg.api.prepared`) and the sizes of its answers (`blkg.api.budget`) for the
+variables last seen. Plans depend on the document and operation only; answer sizes on the
+variables too, so they are kept under both.
+
+The cache is bounded by what it really holds, not by a count of entries alone: each entry is
+charged the memory of its text, of every token the lexer kept (comments included: a query
+padded with comments is charged for them) and of every node of its tree, as `sys.getsizeof`
+reports them, plus a fixed charge per plan field. Past `max_bytes` the least recently used
+entries go. `DocumentCache.extension` plugs it into strawberry, replacing its parser and
+validation caches (which keep every text as a key and count entries only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections import OrderedDict
+from collections.abc import Iterator
+from functools import partial
+
+from graphql import DocumentNode, Node, parse
+from strawberry.extensions import SchemaExtension
+
+# What a plan holds per field (its closures and tuples), measured with tracemalloc on plans
+# of the golden queries and rounded up; plans are charged this per field they build.
+PLAN_BYTES_PER_FIELD = 1200
+# The entry itself, its dictionaries and key.
+ENTRY_BYTES = 600
+# Answer sizes kept per document: enough for the variables a client polls with.
+SIZES_PER_DOCUMENT = 8
+
+
+def digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+class Document:
+    """One query text, parsed; what has been learnt about it so far."""
+
+    __slots__ = ("bytes", "errors", "plans", "sizes", "tree")
+
+    def __init__(self, tree: DocumentNode):
+        self.tree = tree
+        self.errors: list | None = None  # None until validated
+        self.plans: dict = {}  # operation name -> Plan, or None when it cannot be prepared
+        self.sizes: OrderedDict = OrderedDict()  # (operation, variables) -> fields
+        self.bytes = ENTRY_BYTES + footprint(tree)
+
+    def size(self, key, compute) -> int:
+        """The answer size under `key`, computed by `compute()` the first time."""
+        size = self.sizes.get(key)
+        if size is None:
+            size = self.sizes[key] = compute()
+            if len(self.sizes) > SIZES_PER_DOCUMENT:
+                self.sizes.popitem(last=False)
+        return size
+
+
+class DocumentCache:
+    """Documents by digest, least recently used first out, within `max_bytes` in all."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[bytes, Document] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, query: str) -> Document | None:
+        key = digest(query)
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+        return entry
+
+    def parse(self, query: str, **options) -> Document:
+        """The cached document of `query`, parsing it first if needed (errors propagate)."""
+        entry = self.get(query)
+        if entry is None:
+            entry = Document(parse(query, **options))
+            self._add(digest(query), entry)
+        return entry
+
+    def charge(self, entry: Document, plan_fields: int) -> None:
+        """Count a plan added to `entry` against the bound."""
+        added = plan_fields * PLAN_BYTES_PER_FIELD
+        entry.bytes += added
+        self.bytes += added
+        self._evict()
+
+    def _add(self, key: bytes, entry: Document) -> None:
+        if entry.bytes > self.max_bytes // 8:
+            return  # one huge document must not evict everything else
+        self._entries[key] = entry
+        self.bytes += entry.bytes
+        self._evict()
+
+    def _evict(self) -> None:
+        while self.bytes > self.max_bytes and self._entries:
+            _, evicted = self._entries.popitem(last=False)
+            self.bytes -= evicted.bytes
+
+    def extension(self) -> type[SchemaExtension]:
+        """The strawberry extension that parses and validates through this cache."""
+        return partial(_CachedDocuments, self)
+
+
+class _CachedDocuments(SchemaExtension):
+    def __init__(self, cache: DocumentCache):
+        self.cache = cache
+        self.entry: Document | None = None
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query is not None and context.graphql_document is None:
+            self.entry = self.cache.parse(context.query, **context.parse_options)
+            context.graphql_document = self.entry.tree
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if self.entry is not None and self.entry.errors is not None:
+            context.pre_execution_errors = self.entry.errors
+        yield
+        if self.entry is not None and self.entry.errors is None:
+            self.entry.errors = context.pre_execution_errors or []
+
+
+# A token's own values; its numbers are objects of their own past the interpreter's small ints.
+_TOKEN_VALUES = ("value", "start", "end", "line", "column")
+
+
+def footprint(tree: DocumentNode) -> int:
+    """The memory a parsed document holds: its source text, tokens and nodes."""
+    size = 0
+    location = tree.loc
+    if location is not None:
+        size += sys.getsizeof(location.source.body)
+        token = location.start_token
+        while token is not None:
+            size += sys.getsizeof(token) + sum(
+                sys.getsizeof(getattr(token, name)) for name in _TOKEN_VALUES
+            )
+            token = token.next
+    stack: list = [tree]
+    while stack:
+        node = stack.pop()
+        size += sys.getsizeof(node)
+        if node.loc is not None:
+            size += sum(sys.getsizeof(v) for v in (node.loc, node.loc.start, node.loc.end))
+        for key in node.keys:
+            value = getattr(node, key, None)
+            if isinstance(value, Node):
+                stack.append(value)
+            elif isinstance(value, tuple | list):
+                size += sys.getsizeof(value)
+                stack.extend(v for v in value if isinstance(v, Node))
+            elif isinstance(value, str):
+                size += sys.getsizeof(value)
+    return size
+
+
+__all__ = ["Document", "DocumentCache", "digest", "footprint"]

@@ -1,0 +1,105 @@
+"""The prepared path answers exactly as strawberry's full execution does: on thousands of
+generated queries with generated variables, the same bytes and the same status, refusals
+included; and the answer's measured size is the number of fields execution resolves."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import pytest
+from graphql import parse
+
+from blkg.api.execution import GraphQLService
+from blkg.api.schema import build_schema
+from blkg.config import Limits
+from blkg.read import build_catalog
+from tests.graphql_queries import requests
+
+CASES = 2000
+SEED = 20261130
+# Small enough that generated queries pass it now and then, so refusals are compared too.
+BUDGET = 200
+
+
+@pytest.fixture(scope="module")
+def catalog(graph):
+    return build_catalog(graph.union(), graph.settings.instance_base)
+
+
+def service(catalog, prepared: bool) -> GraphQLService:
+    schema = build_schema(Limits(max_resolved_fields=BUDGET))
+    answering = GraphQLService(schema, catalog, schema.documents, BUDGET)
+    answering.prepared = prepared
+    return answering
+
+
+@pytest.fixture(scope="module")
+def outcomes(catalog):
+    """(query, variables, the full path's answer, the prepared service's answer, whether it
+    had a plan) for each generated request, asked with its variables and again with other
+    values for them. A document seen for the first time is answered the full way and, if
+    that went without error, prepared; the prepared service then answers from its plan, or
+    declines to and answers the full way."""
+    full, prepared = service(catalog, False), service(catalog, True)
+    cases = list(requests(prepared.schema._schema, catalog, CASES, SEED))
+
+    async def run():
+        results = []
+        for query, variables, other in cases:
+            assert prepared.documents.get(query) is None
+            first = await prepared.answer(query, variables, None)  # the full way: prepares
+            entry = prepared.documents.get(query)
+            planned = entry is not None and entry.plans.get(None) is not None
+            second = await prepared.answer(query, variables, None)
+            results.append((query, variables, first, second, planned))
+            if other is not None:
+                reference = await full.answer(query, other, None)
+                answer = await prepared.answer(query, other, None)
+                results.append((query, other, reference, answer, planned))
+        return results
+
+    return asyncio.run(run())
+
+
+def test_every_generated_request_gets_the_same_bytes_and_status_both_ways(outcomes):
+    differing = [
+        (query, variables, reference, second)
+        for query, variables, reference, second, _ in outcomes
+        if (reference.status, reference.body) != (second.status, second.body)
+    ]
+    assert differing == []
+
+
+def test_the_generated_requests_cover_answers_refusals_and_errors(outcomes):
+    kinds = Counter()
+    for _, _, reference, _, planned in outcomes:
+        if b"RESULT_TOO_LARGE" in reference.body:
+            kinds["over budget"] += 1
+        elif b'"errors"' in reference.body:
+            kinds["error"] += 1
+        else:
+            kinds["answer"] += 1
+        kinds["planned"] += planned
+        kinds["planned and over budget"] += planned and b"RESULT_TOO_LARGE" in reference.body
+    assert len({query for query, *_ in outcomes}) == CASES
+    print(kinds)
+    assert min(kinds["over budget"], kinds["error"]) >= CASES // 50, kinds
+    assert kinds["planned"] >= CASES // 4, kinds
+    assert kinds["planned and over budget"] >= 10, kinds
+
+
+def test_the_measured_size_is_the_number_of_fields_execution_resolves(catalog, outcomes):
+    schema = build_schema(Limits(max_resolved_fields=10**9))
+    execution = schema.execution_context_class
+    compared = 0
+    for query, variables, reference, _, _ in outcomes[:300]:
+        if b'"errors"' in reference.body:
+            continue  # a failing field is counted alone; execution may stop short of it
+        measured = execution.build(schema._schema, parse(query), catalog, None, variables)
+        size = measured.answer_size()
+        executed = execution.build(schema._schema, parse(query), catalog, None, variables)
+        executed.execute_operation()
+        assert size == executed.resolved, query
+        compared += 1
+    assert compared >= 60
