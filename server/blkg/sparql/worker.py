@@ -6,15 +6,24 @@ named graph, then one JSON frame per query; on stdout it answers each query with
 header frame and a body frame. It exits when stdin closes or its parent dies, and the
 server kills it when a query runs past the time limit: that is what stops a runaway query.
 
-Queries see the union of the named graphs as their default graph. The store is only ever
-queried, never updated, and a query is parsed (and refused if it is an update or uses
-SERVICE) before pyoxigraph sees it.
+Without `FROM`, `FROM NAMED` and the protocol's `default-graph-uri` and `named-graph-uri`, a
+query sees the union of the named graphs as its default graph and each graph by name; with
+`FROM`/`FROM NAMED` it sees the dataset they describe; the protocol's graphs, when given,
+replace the query's (SPARQL 1.1 Protocol, section 2.1.4). The store is only ever queried,
+never updated, and a query is checked (refused if it is an update or uses SERVICE) before
+pyoxigraph sees it: `blkg.sparql.checks.prepare` gives the text that both the check and
+pyoxigraph read.
+
+An answer is written as it is produced into a buffer capped at the request's `max_bytes`
+(`blkg.sparql.results`): past it, writing stops and the answer is a RESULT_TOO_LARGE error,
+as it is past `max_results` rows or triples.
 
 pyoxigraph itself would run `SERVICE` by sending an HTTP request to the host it names. Should
-a query ever reach it past the parse check (two SPARQL parsers may disagree on odd input),
-the worker cannot do that either: once the store is loaded it lowers its limit of open file
-descriptors to those it already has open (its pipes), so opening a socket or a file fails
-("too many open files"). Nothing a query says can make the worker fetch a URL or read a file.
+a query ever reach it past the check, the worker cannot do that either: once the store is
+loaded it lowers its limit of open file descriptors to those it already has open (its pipes),
+so opening a socket or a file fails. Such a failure is answered as the refusal it is
+(SERVICE_REFUSED), never with the operating system's words. Nothing a query says can make
+the worker fetch a URL or read a file.
 """
 
 from __future__ import annotations
@@ -30,14 +39,20 @@ import orjson
 import pyoxigraph as ox
 
 from blkg.sparql import results
-from blkg.sparql.checks import SOLUTION_FORMS, Refused, query_form
+from blkg.sparql.checks import SERVICE_MESSAGE, SOLUTION_FORMS, Prepared, Refused, prepare
 from blkg.sparql.frames import read_frame, write_frame
 
 PR_SET_PDEATHSIG = 1
 
 
+OUT_OF_MEMORY = (
+    "The query needed more memory than this endpoint allows and was stopped. Make it more "
+    "selective."
+)
+
+
 class TooManyResults(Exception):
-    pass
+    """More rows or triples than the request's `max_results`."""
 
 
 def main() -> int:
@@ -63,54 +78,64 @@ def main() -> int:
 def answer(store: ox.Store, request: dict, prefixes: dict[str, str]) -> tuple[dict, bytes]:
     """Run one query request; never raises."""
     try:
-        form = query_form(request["query"])
-        format_name = request["results"] if form in SOLUTION_FORMS else request["graph"]
+        query = prepare(request["query"])
+        format_name = request["results"] if query.form in SOLUTION_FORMS else request["graph"]
         if format_name is None:
-            return {"ok": False, "status": 406, "code": "NOT_ACCEPTABLE", "form": form}, b""
-        found = store.query(request["query"], prefixes=prefixes, **_dataset(request))
-        body = _write(form, found, format_name, request["max_results"], prefixes)
+            return {"ok": False, "status": 406, "code": "NOT_ACCEPTABLE", "form": query.form}, b""
+        options = _dataset(request, query)
+        out = results.CappedBuffer(request["max_bytes"])
+        found = store.query(query.text, prefixes=prefixes, **options)
+        _write(query.form, found, format_name, request["max_results"], prefixes, out)
     except Refused as refused:
         return _error(400, refused.code, refused.message), b""
     except TooManyResults:
         return _error(400, "RESULT_TOO_LARGE", _too_many(request["max_results"])), b""
+    except results.TooLarge:
+        return _error(400, "RESULT_TOO_LARGE", _too_large(request["max_bytes"])), b""
     except SyntaxError as error:
         return _error(400, "QUERY_SYNTAX", f"The query is not valid SPARQL: {error}."), b""
+    except OSError:  # the sealed descriptors stopped a SERVICE call: say so, not errno's words
+        return _error(400, "SERVICE_REFUSED", SERVICE_MESSAGE), b""
+    except MemoryError:
+        return _error(503, "QUERY_ABORTED", OUT_OF_MEMORY), b""
     except Exception as error:  # evaluation errors from pyoxigraph
         return _error(400, "QUERY_FAILED", f"The query could not be evaluated: {error}."), b""
-    return {"ok": True, "form": form, "format": format_name}, body
+    return {"ok": True, "form": query.form, "format": format_name}, out.getvalue()
 
 
-def _dataset(request: dict) -> dict:
-    try:
-        options: dict = {}
-        if request.get("default_graphs"):
-            options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
-        else:
-            options["use_default_graph_as_union"] = True
-        if request.get("named_graphs"):
-            options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
-        return options
-    except ValueError as error:
-        raise Refused("BAD_REQUEST", f"A graph URI is not a valid IRI: {error}.") from None
+def _dataset(request: dict, query: Prepared) -> dict:
+    """The dataset options: the protocol's graphs, else the query's own, else the union."""
+    default, named = request.get("default_graphs") or [], request.get("named_graphs") or []
+    if default or named:
+        try:
+            return {
+                "default_graph": [ox.NamedNode(g) for g in default],
+                "named_graphs": [ox.NamedNode(g) for g in named],
+            }
+        except ValueError as error:
+            raise Refused("BAD_REQUEST", f"A graph URI is not a valid IRI: {error}.") from None
+    if query.names_dataset:
+        return {}  # pyoxigraph builds the dataset from FROM and FROM NAMED
+    return {"use_default_graph_as_union": True}
 
 
-def _write(form: str, found, format_name: str, limit: int, prefixes: dict) -> bytes:
+def _write(form: str, found, format_name: str, limit: int, prefixes: dict, out) -> None:
     if form == "ASK":
-        return results.boolean(found, format_name)
-    if form == "SELECT":
+        results.boolean(found, format_name, out)
+    elif form == "SELECT":
         variables = [variable.value for variable in found.variables]
         rows = _take(([solution[v] for v in variables] for solution in found), limit)
-        return results.solutions(variables, rows, format_name)
-    return results.triples(_take(found, limit), format_name, prefixes)
+        results.solutions(variables, rows, format_name, out)
+    else:
+        results.triples(_take(found, limit), format_name, prefixes, out)
 
 
-def _take(items, limit: int) -> list:
-    taken = []
-    for item in items:
-        if len(taken) == limit:
+def _take(items, limit: int):
+    """The items, one at a time; raises `TooManyResults` on the one past `limit`."""
+    for taken, item in enumerate(items):
+        if taken == limit:
             raise TooManyResults
-        taken.append(item)
-    return taken
+        yield item
 
 
 def _too_many(limit: int) -> str:
@@ -119,6 +144,21 @@ def _too_many(limit: int) -> str:
         "stopped. Add a LIMIT (with OFFSET to page through), or, on your own deployment, raise "
         "the limit with BLKG_SPARQL_MAX_RESULTS."
     )
+
+
+def _too_large(limit: int) -> str:
+    return (
+        f"The answer is larger than {_size(limit)}, the most this endpoint sends, and was "
+        "stopped. Ask for fewer or shorter values (a LIMIT, fewer variables, SUBSTR on long "
+        "strings), or, on your own deployment, raise the limit with BLKG_SPARQL_MAX_BYTES."
+    )
+
+
+def _size(count: int) -> str:
+    mib = 1024 * 1024
+    if count % mib == 0:
+        return f"{count // mib} MiB ({count:,} bytes)"
+    return f"{count:,} bytes"
 
 
 def _error(status: int, code: str, message: str) -> dict:

@@ -1,19 +1,22 @@
 """`GET|POST /sparql`: the SPARQL 1.1 Protocol, read-only, over the query engine.
 
 A query comes as `GET /sparql?query=...`, as a form (`application/x-www-form-urlencoded`,
-`query=...`) or as the body of `application/sparql-query`; `default-graph-uri` and
-`named-graph-uri` choose the dataset (by default: the union of the named graphs, each also
-available by name). SELECT and ASK answer in SPARQL JSON (default), XML, CSV or TSV;
-CONSTRUCT and DESCRIBE in Turtle (default), TriG, N-Triples or JSON-LD; `Accept` or
-`?format=` chooses. Undeclared prefixes default to the project's (`blf:`, `skos:`, `resp:`, ...).
+`query=...`) or as the body of `application/sparql-query`. The dataset is the query's
+`FROM` and `FROM NAMED`, replaced by `default-graph-uri` and `named-graph-uri` when those are
+given; without either, the union of the named graphs, each also available by name. SELECT
+and ASK answer in SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT and DESCRIBE in Turtle
+(default), TriG, N-Triples or JSON-LD; `Accept` or `?format=` chooses. Undeclared prefixes
+default to the project's (`blf:`, `skos:`, `resp:`, ...).
 
 Refused with a JSON error: updates (and `update=`), SERVICE, syntax errors (400, with line
 and column), unacceptable formats (406), bodies over the limit (413), other content types
-(415). Over the limits: more results than `BLKG_SPARQL_MAX_RESULTS` is a 400
-(RESULT_TOO_LARGE); a query still running after `BLKG_SPARQL_TIMEOUT` seconds is stopped
-and answered 504 (QUERY_TIMEOUT: this query will not finish, retrying will not help); no
-free worker within that time is 503 (SPARQL_BUSY, with Retry-After). Successful answers are
-cached, so a repeated query costs nothing.
+(415). Over the limits: more results than `BLKG_SPARQL_MAX_RESULTS`, or an answer longer
+than `BLKG_SPARQL_MAX_BYTES` once serialised, is a 400 (RESULT_TOO_LARGE); a query still
+running after `BLKG_SPARQL_TIMEOUT` seconds is stopped and answered 504 (QUERY_TIMEOUT: this
+query will not finish, retrying will not help); a query that finds every worker busy and
+`BLKG_SPARQL_QUEUE` queries already waiting is answered 503 at once (SPARQL_BUSY, with
+Retry-After), as is one that waited the whole time limit. Successful answers are cached, so
+a repeated query costs nothing.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ MEDIA_TYPES = {
     "jsonld": "application/ld+json",
 }
 MAX_CACHED_BODY = 256 * 1024
+RETRY_AFTER_SECONDS = 1
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
@@ -89,7 +93,7 @@ class SparqlEndpoint:
             results, graph = _formats(request)
             return await self._answer(query, results, graph)
         except ProtocolError as error:
-            headers = {"Retry-After": "1"} if error.status == 503 else None
+            headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if error.status == 503 else None
             return error_response(error.status, error.code, error.message, headers)
 
     # -- reading the request ---------------------------------------------------------------
@@ -153,17 +157,14 @@ class SparqlEndpoint:
             "default_graphs": list(query.default_graphs),
             "named_graphs": list(query.named_graphs),
             "max_results": self.limits.sparql_max_results,
+            "max_bytes": self.limits.sparql_max_bytes,
         }
         try:
             return await self.engine.run(request)
         except QueryTimeout:
             raise ProtocolError(504, "QUERY_TIMEOUT", self._timeout_message()) from None
-        except EngineBusy:
-            raise ProtocolError(
-                503,
-                "SPARQL_BUSY",
-                "Every query worker stayed busy for the whole time limit; try again shortly.",
-            ) from None
+        except EngineBusy as busy:
+            raise ProtocolError(503, "SPARQL_BUSY", _busy_message(busy)) from None
         except WorkerLost:
             raise ProtocolError(
                 503,
@@ -179,6 +180,24 @@ class SparqlEndpoint:
             "stopped; retrying it will not help. Make it more selective (a narrower pattern, a "
             "LIMIT), or, on your own deployment, raise the limit with BLKG_SPARQL_TIMEOUT."
         )
+
+
+def _busy_message(busy: EngineBusy) -> str:
+    pool = busy.status
+    if pool.running == 0:
+        return (
+            "No SPARQL query worker is running at the moment (they are being restarted); "
+            f"try again in {RETRY_AFTER_SECONDS} s."
+        )
+    if busy.queue_full:
+        return (
+            f"Every SPARQL query worker is busy and {pool.waiting} queries are already waiting "
+            f"for one, the most this endpoint lets wait; try again in {RETRY_AFTER_SECONDS} s."
+        )
+    return (
+        "Every SPARQL query worker stayed busy for the whole time limit; try again in "
+        f"{RETRY_AFTER_SECONDS} s."
+    )
 
 
 def _query_request(parameters: dict[str, list[str]]) -> QueryRequest:
