@@ -1,6 +1,12 @@
-"""`/.well-known/void`: the dataset's VoID/DCAT description, with live counts and working links."""
+"""`/.well-known/void`: the dataset's VoID/DCAT description, with live counts and working links.
+
+Its links are on the configured base IRI (`BLKG_BASE_IRI`), never on the request's `Host`:
+every client gets the same document and the same ETag, whatever host it names.
+"""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 import pytest
 from rdflib import DCAT, DCTERMS, OWL, RDF, VOID, Graph, Literal, URIRef
@@ -65,13 +71,20 @@ def test_uri_space_is_the_instance_base(void, dataset, graph):
     assert str(void.value(dataset, VOID.uriSpace)) == graph.settings.instance_base
 
 
-def test_every_download_is_listed_and_works(client, void, dataset):
+def on_this_server(link: str, graph) -> str:
+    """The path of a published link (on the base IRI), to fetch it from the test server."""
+    base = graph.settings.base_iri
+    assert link.startswith(base), link
+    return "/" + link.removeprefix(base)
+
+
+def test_every_download_is_listed_and_works(client, void, dataset, graph):
     distributions = set(void.objects(dataset, DCAT.distribution))
     assert len(distributions) == len(FORMATS) * len(SELECTIONS)
     for distribution in distributions:
         url = str(void.value(distribution, DCAT.downloadURL))
         media_type = str(void.value(distribution, DCAT.mediaType)).removeprefix(IANA)
-        response = client.get(url)
+        response = client.get(on_this_server(url, graph))
         assert response.status_code == 200, url
         assert response.headers["content-type"].split(";")[0] == media_type
 
@@ -82,10 +95,50 @@ def test_data_dumps_are_the_full_downloads(void, dataset):
     assert all(url.endswith("graph=all") for url in dumps)
 
 
-def test_sparql_endpoint_is_declared_and_answers(client, void, dataset, server):
+def test_sparql_endpoint_is_declared_and_answers(client, void, dataset, graph):
     endpoint = void.value(dataset, VOID.sparqlEndpoint)
-    assert str(endpoint) == server.url + "/sparql"
+    assert str(endpoint) == graph.settings.base_iri + "sparql"
     service = void.value(dataset, DCAT.accessService)
     assert void.value(service, DCAT.endpointURL) == endpoint
-    response = client.get(str(endpoint), params={"query": "ASK { ?s ?p ?o }"})
+    response = client.get(
+        on_this_server(str(endpoint), graph), params={"query": "ASK { ?s ?p ?o }"}
+    )
     assert response.json() == {"head": {}, "boolean": True}
+
+
+HOSTS = [
+    {"Host": "evil.example"},
+    {"Host": "evil.example:8443"},
+    {"Host": "[::1]:1"},
+    {"Host": "x" * 200},
+    {"Host": "a/b?c#d"},
+    {"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"},
+    {"Forwarded": "host=evil.example;proto=https"},
+]
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize(
+    "headers", HOSTS, ids=lambda h: ",".join(f"{k}={v[:20]}" for k, v in h.items())
+)
+def test_the_request_host_changes_nothing(client, graph, fmt, headers):
+    accept = {"Accept": FORMATS[fmt].media_type}
+    plain = client.get("/.well-known/void", headers=accept)
+    hosted = client.get("/.well-known/void", headers={**accept, **headers})
+    assert hosted.status_code == 200
+    assert hosted.content == plain.content
+    assert hosted.headers["etag"] == plain.headers["etag"]
+    assert "host" not in hosted.headers["vary"].lower()
+    assert b"evil.example" not in hosted.content and b"xxxxxxxx" not in hosted.content
+
+
+def test_every_link_to_the_server_is_on_the_base_iri(void, graph):
+    routes = ("/.well-known/void", "/sparql", "/export")
+    links = {
+        str(node)
+        for triple in void
+        for node in triple
+        if isinstance(node, URIRef) and urlsplit(str(node)).path.endswith(routes)
+    }
+    assert len(links) > len(FORMATS) * len(SELECTIONS)
+    assert all(link.startswith(graph.settings.base_iri) for link in links), links

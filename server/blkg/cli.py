@@ -95,8 +95,10 @@ def _export(args: argparse.Namespace) -> int:
 
 # How `blkg serve` runs uvicorn: one worker, uvloop's event loop and the httptools parser, no
 # access log. bench/ serves its ceiling app with the same options. The parser is httptools
-# guarded against slow, stalled and oversized requests (blkg.web.connections); no WebSockets;
-# the security headers go on every response (blkg.web.security_headers).
+# guarded against slow, stalled, oversized and malformed requests and clients that stop reading
+# (blkg.web.connections), which answers a client's mistakes without logging them, so only
+# warnings and errors of the server itself are written; no WebSockets; the security headers go
+# on every response (blkg.web.security_headers).
 UVICORN_OPTIONS = {
     "loop": "uvloop",
     "http": "blkg.web.connections:GuardedHttpToolsProtocol",

@@ -1,16 +1,21 @@
-"""Admission control: at most so many requests in flight; past that, a 503 at once.
+"""Admission control: at most so many requests being answered; past that, a 503 at once.
 
-The server answers from one event loop with two SPARQL workers and a small thread pool, so
-requests past a few dozen in flight only wait in line, each holding memory, until clients
-give up. Rather than queue without bound, a request that arrives while
-`Limits.max_concurrent_requests` (`BLKG_MAX_CONCURRENT_REQUESTS`) are in flight is answered
-at once with 503, `Retry-After` and a JSON error (code `OVERLOADED`), without reading its
-body. `/health` is never refused, so a load balancer can tell "busy" from "down".
+The server answers from one event loop with a few SPARQL workers and a small thread pool, so
+requests past a few dozen being answered only wait in line, each holding memory, until
+clients give up. Rather than queue without bound, a request that arrives while
+`Limits.max_concurrent_requests` (`BLKG_MAX_CONCURRENT_REQUESTS`) are being answered is
+answered at once with 503, `Retry-After` and a JSON error (code `OVERLOADED`). `/health` is
+never refused, so a load balancer can tell "busy" from "down".
+
+A slot is held only while the server works on an answer: from when the request reaches the
+application, which is once its body has arrived (`blkg.web.connections` holds a request until
+then), until the answer starts. A client that sends its body slowly, or reads its answer
+slowly, therefore holds a connection (bounded by the body and send deadlines of
+`blkg.web.connections`), never a slot that answers for others need.
 
 The count is exact without a lock: the middleware runs on the one event loop and only
 increments and decrements between awaits. A client that goes away while its body is read
-(or is cut off by the body deadline, `blkg.web.connections`) ends its request here quietly:
-there is nobody to answer, and nothing went wrong in the server.
+ends its request here quietly: there is nobody to answer, and nothing went wrong.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ RETRY_AFTER_SECONDS = 1
 
 
 class AdmissionLimit:
-    """Pure ASGI middleware: refuse HTTP requests past `limit` in flight with a 503."""
+    """Pure ASGI middleware: refuse HTTP requests past `limit` being answered with a 503."""
 
     def __init__(self, app, limit: int, exempt: frozenset[str] = EXEMPT):
         self.app = app
@@ -42,12 +47,25 @@ class AdmissionLimit:
             await self._overloaded(scope, receive, send)
             return
         self.in_flight += 1
+        held = True
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self.in_flight -= 1
+
+        async def send_releasing(message) -> None:
+            if message["type"] == "http.response.start":
+                release()  # the answer is ready; delivering it is the connection's business
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send_releasing)
         except ClientDisconnect:
             pass
         finally:
-            self.in_flight -= 1
+            release()
 
     async def _overloaded(self, scope, receive, send) -> None:
         response = error_response(

@@ -1,37 +1,79 @@
-"""Connections that a slow, stalled or oversized request cannot hold.
+"""Connections that a slow, stalled, oversized or malformed request cannot hold, and that a
+client that stops reading cannot hold either.
 
 uvicorn's httptools protocol, which `blkg serve` runs, bounds an idle keep-alive connection
 (5 s) but nothing else: a connection that sends nothing, sends its headers a byte at a time
-("slowloris"), or declares a body and never sends it, stays open for ever (the last one also
-holding a request slot in the application), and httptools buffers a header of any size (200 MB
-of one header were accepted in a test). `GuardedHttpToolsProtocol` adds the bounds:
+("slowloris"), declares a body and never sends it, or never reads its answer stays open for
+ever, and httptools buffers a header of any size. `GuardedHttpToolsProtocol` adds the bounds.
+
+Receiving a request:
 
 - the head (request line and headers) must be complete within `Limits.header_timeout_seconds`
   (`BLKG_HEADER_TIMEOUT`) of the connection opening, or of the request's first byte on a
   kept-alive connection: otherwise 408 (a connection on which no request has begun is closed
   without an answer);
+- the head may hold at most `Limits.max_header_bytes` (`BLKG_MAX_HEADER_BYTES`), counted over
+  the whole head whether it arrives in one read or many: the request line and each header as
+  the parser reports them, and the bytes of a head still incomplete as they arrive (which
+  bounds what the parser buffers of a header not yet ended). Past it, 431;
+- `Accept` may list at most `blkg.web.negotiation.MAX_MEDIA_RANGES` entries (all `Accept`
+  lines together): past it, 400 `TOO_MANY_MEDIA_RANGES`, so negotiation never reads more;
+- HTTP/1.1 and HTTP/1.0 are served (nginx speaks 1.0 to its upstreams, and so do many health
+  checkers); HTTP/2.0 and anything that is not HTTP get 400, and so does the version-less
+  HTTP/0.9 form: as soon as its line has ended when it begins a read (as a 0.9 client, which
+  sends one request per connection, does), else when its head ends, or at the head deadline;
 - the body must be complete within `Limits.body_timeout_seconds` (`BLKG_BODY_TIMEOUT`) of the
-  head: otherwise 408, and the application sees the client disconnect;
-- a head larger than `Limits.max_header_bytes` (`BLKG_MAX_HEADER_BYTES`) gets 431. The size is
-  counted per read, so a head that arrives in one read may exceed it by that read (at most
-  256 KiB); memory stays bounded either way.
+  head: otherwise 408;
+- the application sees a request only once its body has arrived whole, or once more of it has
+  arrived (or been declared) than any route accepts (`BLKG_MAX_BODY_BYTES`: the route then
+  refuses it with 413). A slow body holds its connection and a buffer of at most that size,
+  never one of the application's admission slots (`blkg.web.admission`).
 
-Each answer closes the connection and, like uvicorn's 400 for bytes that are not HTTP, is a
-JSON error with a code. A timer is armed only while a head or a body is still awaited after a
-read, so a request that arrives whole in one read (the usual case) costs no timer at all.
+Sending the answer:
+
+- whenever data for the client waits in the server's buffer (the socket's buffers are full
+  because the client does not read), the client has `Limits.send_timeout_seconds`
+  (`BLKG_SEND_TIMEOUT`) to take it; the deadline restarts each time the buffer empties.
+  Past it the connection is reset, which frees the buffer in this process and in the kernel
+  at once (a plain close would keep both until the client read everything). What the kernel
+  alone holds (an answer that fitted the socket's buffers) is the kernel's: once the idle
+  connection is closed (5 s), the kernel gives it up after its own retries.
+
+Each refusal is a JSON error with a code and closes the connection; a request refused behind
+others still being answered on the same connection (pipelined) is refused after their answers,
+in order, as HTTP/1.1 requires. A client's mistakes are
+answered, never logged: uvicorn's warnings for an invalid request or an `Upgrade` header are
+not written (a request asking to upgrade is answered as plain HTTP/1.1, and its connection
+closed after the answer). A timer is armed only while a head or a body is still awaited after
+a read, or while an answer waits for its client, so a request that arrives whole in one read
+and whose answer fits the socket's buffer (the usual case) costs no timer at all.
 `blkg serve` selects this protocol by its import string (`blkg.cli.UVICORN_OPTIONS`); its
 limits come from the environment.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import socket
+import struct
 from http import HTTPStatus
 
+import httptools
 import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from blkg.config import Limits
+from blkg.web.negotiation import MAX_MEDIA_RANGES
+
+SERVED_VERSIONS = frozenset({"1.0", "1.1"})
+# What a head holds besides its target and headers: the shortest method, spaces, version and
+# line ends (each header adds its `: ` and line end).
+HEAD_FRAMING = len(b"GET  HTTP/1.1\r\n\r\n")
+HEADER_FRAMING = len(b": \r\n")
+# SO_LINGER on with 0 s: closing the socket resets the connection and discards what the kernel
+# still holds for the client, instead of trying to deliver it for minutes.
+RESET_ON_CLOSE = struct.pack("ii", 1, 0)
 
 
 @functools.cache
@@ -39,84 +81,294 @@ def _limits() -> Limits:
     return Limits.from_env()
 
 
+class Refusal(Exception):
+    """A request the connection answers itself, with a coded JSON error, before closing."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _not_http() -> Refusal:
+    return Refusal(
+        400, "BAD_REQUEST", "The request is not valid HTTP/1.1 (or HTTP/1.0); send HTTP/1.1."
+    )
+
+
+def _head_too_large(limit: int) -> Refusal:
+    return Refusal(431, "HEADERS_TOO_LARGE", f"The request line and headers exceed {limit} bytes.")
+
+
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol with deadlines for heads and bodies, and a head size limit."""
+    """uvicorn's httptools protocol with deadlines for heads, bodies and answers, a head size
+    limit, requests handed on only once whole, and no log lines for a client's mistakes."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limits = _limits()
         self.head_timeout = limits.header_timeout_seconds
         self.body_timeout = limits.body_timeout_seconds
+        self.send_timeout = limits.send_timeout_seconds
         self.max_head_bytes = limits.max_header_bytes
-        self.timer = None  # the one deadline armed, for a head or for a body
+        self.max_body_bytes = limits.max_body_bytes
+        self.timer = None  # the one deadline armed for receiving, of a head or of a body
+        self.send_timer = None  # the deadline of an answer waiting for its client
         self.reading_head = False  # between a request's first byte and its last header
         self.in_message = False  # between a request's first byte and its last body byte
-        self.head_bytes = 0
+        self.messages_begun = 0
+        self.head_received = 0  # bytes of an incomplete head, read by read
+        self.head_parsed = 0  # bytes of the head the parser has reported
+        self.accept_ranges = 0
+        self.request_line: bytes | None = None  # the start of a head, until its line is checked
+        self.refusal: Refusal | None = None  # why a parser callback stopped the parser
+        self.pending: Refusal | None = None  # a refusal waiting for earlier answers to go
+        self.parsed_cycle = None  # the cycle of the request being parsed, once its head is
+        self.waiting = None  # (cycle, app) of a request whose body is still arriving
+        self.running = None  # the cycle last handed to the application
 
     # -- the connection ----------------------------------------------------------------------
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
+        # Pause (and start the send deadline) as soon as anything waits for the client, resume
+        # once nothing does: the deadline then measures exactly how long the client lags.
+        transport.set_write_buffer_limits(high=0, low=0)
         self._arm(self.head_timeout, self._head_timed_out)
 
     def connection_lost(self, exc) -> None:
         self._disarm()
+        self._stop_send_deadline()
+        self.waiting = None
         super().connection_lost(exc)
 
+    def shutdown(self) -> None:
+        if self.waiting is not None:  # its body has not arrived: nothing was done for it yet
+            self.transport.close()
+            return
+        super().shutdown()
+
     def data_received(self, data: bytes) -> None:
-        head_open, idle = self.reading_head, not self.in_message
-        super().data_received(data)
+        # uvicorn's own version logs a warning for every invalid request: answered here only.
+        if self.pending is not None:
+            return  # the connection ends with the refusal: nothing after it is read
+        self._unset_keepalive_if_required()
+        head_open, idle, begun = self.reading_head, not self.in_message, self.messages_begun
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self._no_upgrade()
+        except httptools.HttpParserError:
+            self._refuse_broken(self.refusal or _not_http())
+            return
         if self.transport.is_closing():
             return
+        new = self.messages_begun - begun
+        whole_read_is_head = (head_open and new == 0) or (idle and new == 1)
+        try:
+            self._after_read(data, whole_read_is_head)
+        except Refusal as refusal:
+            self.refuse_in_turn(refusal)
+
+    def _after_read(self, data: bytes, whole_read_is_head: bool) -> None:
         if self.reading_head:
-            # Count the read when all of it belongs to the head still open: the head began
-            # in an earlier read, or began in this one (nothing was in progress before it).
-            if head_open or idle:
-                self.head_bytes += len(data)
-                if self.head_bytes > self.max_head_bytes:
-                    self.refuse(
-                        431,
-                        "HEADERS_TOO_LARGE",
-                        f"The request line and headers exceed {self.max_head_bytes} bytes.",
-                    )
-                    return
-            if self.timer is None:
-                self._arm(self.head_timeout, self._head_timed_out)
+            if whole_read_is_head:
+                self._check_incomplete_head(data)
+            else:  # where this head began in the read is unknown: the parser's counts rule
+                self.request_line = None
+            self._arm_once(self.head_timeout, self._head_timed_out)
         elif self.in_message:
-            if self.timer is None:
-                self._arm(self.body_timeout, self._body_timed_out)
-        elif self.timer is None and self._idle():
-            self._arm(self.head_timeout, self._head_timed_out)  # blank lines start no request
+            self._arm_once(self.body_timeout, self._body_timed_out)
+        elif self._idle():
+            self._arm_once(self.head_timeout, self._head_timed_out)  # blank lines start none
+
+    def _check_incomplete_head(self, data: bytes) -> None:
+        self.head_received += len(data)
+        if self.head_received > self.max_head_bytes:
+            raise _head_too_large(self.max_head_bytes)
+        if self.request_line is None:
+            return
+        self.request_line += data
+        line, newline, _ = self.request_line.lstrip(b"\r\n").partition(b"\n")
+        if newline:
+            self.request_line = None
+            if line.count(b" ") < 2:  # `GET /path`: an HTTP/0.9 request, which waits for ever
+                raise Refusal(
+                    400,
+                    "BAD_REQUEST",
+                    "The request line has no HTTP version (HTTP/0.9 is not served): "
+                    "send `GET /path HTTP/1.1`.",
+                )
+
+    def _no_upgrade(self) -> None:
+        """A request asking to upgrade (WebSocket, h2c) is served as plain HTTP/1.1; the parser
+        stops at it, so its connection closes after the answer."""
+        if self.cycle is not None and not self.cycle.response_complete:
+            self.cycle.keep_alive = False
+        elif not self.transport.is_closing():
+            self.transport.close()
 
     def _idle(self) -> bool:
         return self.cycle is None or self.cycle.response_complete
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.pending is not None and self._answered_all():
+            self._unset_keepalive_if_required()
+            self.refuse(self.pending)
+        elif self.reading_head or self.in_message:  # the next request has begun: its
+            self._unset_keepalive_if_required()  # deadline rules, not the idle connection's
 
     # -- parser callbacks --------------------------------------------------------------------
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self.reading_head, self.in_message, self.head_bytes = True, True, 0
+        self.reading_head, self.in_message = True, True
+        self.messages_begun += 1
+        self.head_received = self.accept_ranges = 0
+        self.head_parsed = HEAD_FRAMING
+        self.request_line = b""
+        self.parsed_cycle = None
+
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        self._count_parsed(len(url))
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        super().on_header(name, value)
+        self._count_parsed(len(name) + len(value) + HEADER_FRAMING)
+        if name.lower() == b"accept":
+            self.accept_ranges += value.count(b",") + 1
+            if self.accept_ranges > MAX_MEDIA_RANGES:
+                self._stop_parsing(
+                    Refusal(
+                        400,
+                        "TOO_MANY_MEDIA_RANGES",
+                        f"Accept lists more than {MAX_MEDIA_RANGES} media ranges; "
+                        "list the types you can read, or use ?format=.",
+                    )
+                )
 
     def on_headers_complete(self) -> None:
         self.reading_head = False
+        self.request_line = None
         self._disarm()
+        version = self.parser.get_http_version()
+        if version not in SERVED_VERSIONS:
+            self._stop_parsing(
+                Refusal(
+                    400,
+                    "BAD_REQUEST",
+                    f"HTTP/{version} is not served here; send HTTP/1.1 (or HTTP/1.0).",
+                )
+            )
         super().on_headers_complete()
+        self.parsed_cycle = self.cycle
+
+    def on_body(self, body: bytes) -> None:
+        super().on_body(body)
+        if self.waiting is None:
+            return
+        if len(self.waiting[0].body) > self.max_body_bytes:
+            self._start_waiting()  # more than any route takes: the route refuses it now
+        else:
+            self.flow.resume_reading()  # uvicorn pauses past 64 KiB for an app; none reads yet
 
     def on_message_complete(self) -> None:
         self.in_message = False
         self._disarm()
         super().on_message_complete()
+        if self.waiting is not None:
+            self._start_waiting()
+
+    def _count_parsed(self, size: int) -> None:
+        self.head_parsed += size
+        if self.head_parsed > self.max_head_bytes:
+            self._stop_parsing(_head_too_large(self.max_head_bytes))
+
+    def _stop_parsing(self, refusal: Refusal) -> None:
+        """Abort `feed_data` from a callback; `data_received` answers with `refusal`."""
+        self.refusal = refusal
+        raise refusal
+
+    # -- handing a whole request to the application ------------------------------------------
+
+    def _start_asgi_task(self, cycle, app) -> None:
+        if cycle.more_body and not self._declared_too_large(cycle):
+            self.waiting = (cycle, app)
+            self._continue(cycle)
+            return
+        self._run(cycle, app)
+
+    def _start_waiting(self) -> None:
+        cycle, app = self.waiting
+        self.waiting = None
+        self._run(cycle, app)
+
+    def _run(self, cycle, app) -> None:
+        self.running = cycle
+        super()._start_asgi_task(cycle, app)
+
+    def _declared_too_large(self, cycle) -> bool:
+        for name, value in cycle.scope["headers"]:
+            if name == b"content-length":
+                return value.isdigit() and int(value) > self.max_body_bytes
+        return False
+
+    def _continue(self, cycle) -> None:
+        """Ask for the body now (`Expect: 100-continue`): the application, which uvicorn would
+        let ask for it, sees the request only once the body is here."""
+        if cycle.waiting_for_100_continue and not self.transport.is_closing():
+            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            cycle.waiting_for_100_continue = False
 
     # -- refusing ----------------------------------------------------------------------------
 
     def send_400_response(self, msg: str) -> None:
-        self.refuse(400, "BAD_REQUEST", "The request is not valid HTTP/1.1.")
+        self.refuse(_not_http())
 
-    def refuse(self, status: int, code: str, message: str) -> None:
-        """Answer with a JSON error and close the connection."""
+    def _refuse_broken(self, refusal: Refusal) -> None:
+        """Refuse the request the parser stopped in: in its head (no cycle yet), or in its
+        body (its cycle waits for it here, in the pipeline, or in the application)."""
+        cycle = self.parsed_cycle if self.in_message else None
+        if cycle is None:
+            self.refuse_in_turn(refusal)
+        elif self.waiting is not None:  # it never reached the application: all before it did
+            self.refuse(refusal)
+        elif queued := [entry for entry in self.pipeline if entry[0] is cycle]:
+            self.pipeline.remove(queued[0])
+            self.refuse_in_turn(refusal)
+        else:  # the application reading this body learns that the client is gone
+            cycle.disconnected = True
+            cycle.message_event.set()
+            if cycle.response_started and not cycle.response_complete:
+                self.transport.close()  # an answer is on its way: a refusal cannot follow it
+            else:
+                self.refuse(refusal)
+
+    def refuse_in_turn(self, refusal: Refusal) -> None:
+        """Refuse a request that arrived behind others still being answered (pipelined):
+        the earlier answers go first, as HTTP/1.1 requires, then the refusal."""
+        if self._answered_all():
+            self.refuse(refusal)
+            return
         self._disarm()
-        body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
-        head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n".encode()]
+        self.waiting = None
+        self.pending = refusal
+        self.flow.pause_reading()
+
+    def _answered_all(self) -> bool:
+        running = self.running
+        return (running is None or running.response_complete) and not self.pipeline
+
+    def refuse(self, refusal: Refusal) -> None:
+        """Answer with a JSON error now and close the connection."""
+        self._disarm()
+        self.waiting = None
+        self.pending = None
+        error = {"message": refusal.message, "extensions": {"code": refusal.code}}
+        body = orjson.dumps({"errors": [error]})
+        phrase = HTTPStatus(refusal.status).phrase
+        head = [f"HTTP/1.1 {refusal.status} {phrase}\r\n".encode()]
         head += [name + b": " + value + b"\r\n" for name, value in self._default_headers()]
         head += [
             b"content-type: application/json\r\n",
@@ -130,11 +382,15 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def _default_headers(self) -> list[tuple[bytes, bytes]]:
         return list(self.server_state.default_headers)
 
-    # -- the deadlines -----------------------------------------------------------------------
+    # -- the receiving deadlines -------------------------------------------------------------
 
     def _arm(self, seconds: float, callback) -> None:
         self._disarm()
         self.timer = self.loop.call_later(seconds, callback)
+
+    def _arm_once(self, seconds: float, callback) -> None:
+        if self.timer is None:
+            self._arm(seconds, callback)
 
     def _disarm(self) -> None:
         if self.timer is not None:
@@ -149,9 +405,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self.transport.close()
         else:
             self.refuse(
-                408,
-                "REQUEST_TIMEOUT",
-                f"The request line and headers did not arrive within {self.head_timeout:g} s.",
+                Refusal(
+                    408,
+                    "REQUEST_TIMEOUT",
+                    f"The request line and headers did not arrive within {self.head_timeout:g} s.",
+                )
             )
 
     def _body_timed_out(self) -> None:
@@ -162,13 +420,40 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if cycle.response_started:  # answered without waiting for the body: just stop
             self.transport.close()
             return
-        cycle.disconnected = True  # the application's pending read sees the client gone
+        cycle.disconnected = True  # an application reading the body sees the client gone
         cycle.message_event.set()
         self.refuse(
-            408,
-            "REQUEST_TIMEOUT",
-            f"The request body did not arrive within {self.body_timeout:g} s; send it at once.",
+            Refusal(
+                408,
+                "REQUEST_TIMEOUT",
+                f"The request body did not arrive within {self.body_timeout:g} s; send it at once.",
+            )
         )
 
+    # -- the send deadline -------------------------------------------------------------------
 
-__all__ = ["GuardedHttpToolsProtocol"]
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self.send_timer is None:
+            self.send_timer = self.loop.call_later(self.send_timeout, self._send_timed_out)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self._stop_send_deadline()
+
+    def _stop_send_deadline(self) -> None:
+        if self.send_timer is not None:
+            self.send_timer.cancel()
+            self.send_timer = None
+
+    def _send_timed_out(self) -> None:
+        """The client has not taken what waits for it in time: reset the connection."""
+        self.send_timer = None
+        sock = self.transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, RESET_ON_CLOSE)
+        self.transport.abort()
+
+
+__all__ = ["GuardedHttpToolsProtocol", "Refusal"]

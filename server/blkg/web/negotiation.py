@@ -5,6 +5,11 @@ this"), the most specific range that matches an offered type decides its weight,
 (`*/*`, `type/*`) match what they cover, and a missing or empty header accepts anything. Among
 equally weighted types the more specific match wins, then the one the client listed first,
 then our own order. `?format=` overrides the header with a representation name or media type.
+
+The cost is linear in the header and the offers: the ranges are indexed once by what they
+match (an exact type, a `type/*`, `*/*`), and each offer looks up its three candidates. A
+header lists at most `MAX_MEDIA_RANGES` ranges; the connection refuses a request with more
+before it reaches a route (`blkg.web.connections`), so only the first that many are read here.
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from starlette.requests import Request
+
+# Comma-separated entries an `Accept` header may list (browsers send about ten).
+MAX_MEDIA_RANGES = 64
 
 
 @dataclass(frozen=True)
@@ -41,11 +49,13 @@ class NotAcceptable(Exception):
 
 
 def parse_accept(header: str | None) -> list[MediaRange]:
-    """The media ranges of an `Accept` header; malformed entries are skipped."""
+    """The media ranges of an `Accept` header (its first `MAX_MEDIA_RANGES` entries);
+    malformed entries are skipped."""
     if header is None or not header.strip():
         return [MediaRange("*", "*", 1.0, 0)]
+    entries = header.split(",", MAX_MEDIA_RANGES)[:MAX_MEDIA_RANGES]
     ranges = []
-    for position, entry in enumerate(header.split(",")):
+    for position, entry in enumerate(entries):
         parsed = _parse_range(entry, position)
         if parsed is not None:
             ranges.append(parsed)
@@ -78,22 +88,33 @@ def _weight(value: str) -> float | None:
 
 def choose(header: str | None, offered: Sequence[str]) -> str | None:
     """The offered media type the header prefers, or None if it accepts none of them."""
-    ranges = parse_accept(header)
+    deciding = _deciding_ranges(parse_accept(header))
     best, best_key = None, None
     for rank, media_type in enumerate(offered):
-        key = _preference(ranges, media_type.lower(), rank)
+        key = _preference(deciding, media_type.lower(), rank)
         if key is not None and key[0] > 0 and (best_key is None or key > best_key):
             best, best_key = media_type, key
     return best
 
 
-def _preference(ranges: list[MediaRange], media_type: str, rank: int):
-    matches = [(r.specificity(media_type), -r.position, r) for r in ranges]
-    matches = [m for m in matches if m[0] >= 0]
-    if not matches:
-        return None
-    specificity, earlier, media_range = max(matches, key=lambda m: (m[0], m[1]))
-    return media_range.q, specificity, earlier, -rank
+def _deciding_ranges(ranges: list[MediaRange]) -> dict[str, MediaRange]:
+    """The range that decides for each pattern it matches ("type/sub", "type/*", "*/*"): of
+    ranges of the same pattern, the one the client listed first."""
+    deciding: dict[str, MediaRange] = {}
+    for media_range in ranges:
+        deciding.setdefault(f"{media_range.type}/{media_range.subtype}", media_range)
+    return deciding
+
+
+def _preference(deciding: dict[str, MediaRange], media_type: str, rank: int):
+    """(q, specificity, client's order, our order) of `media_type`, or None if no range
+    matches it: the most specific matching range decides (RFC 9110, section 12.5.1)."""
+    kind = media_type.partition("/")[0]
+    for specificity, pattern in ((2, media_type), (1, f"{kind}/*"), (0, "*/*")):
+        media_range = deciding.get(pattern)
+        if media_range is not None:
+            return media_range.q, specificity, -media_range.position, -rank
+    return None
 
 
 def negotiate(request: Request, offered: Mapping[str, str]) -> str:
@@ -132,4 +153,4 @@ def _canonical(offered: Mapping[str, str]) -> list[str]:
     return list(first.values())
 
 
-__all__ = ["MediaRange", "NotAcceptable", "choose", "negotiate", "parse_accept"]
+__all__ = ["MAX_MEDIA_RANGES", "MediaRange", "NotAcceptable", "choose", "negotiate", "parse_accept"]

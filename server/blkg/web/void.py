@@ -4,7 +4,10 @@ Generated from the `dcat:Dataset` node of the data (title, description, licence,
 sources) plus what only the running server knows: live triple counts, one subset per named
 graph, a `dcat:Distribution` for every download (`dcat:downloadURL`, `dcat:mediaType`), the
 SPARQL endpoint (`void:sparqlEndpoint`, a `dcat:DataService`) and the URI space. Links are
-absolute, on the address the request came to. Turtle unless `Accept` asks for another format.
+absolute, on the configured base IRI (`BLKG_BASE_IRI`, where the server is published), never
+on the request's `Host`: a client cannot make the server publish links to another host, and
+every client gets the same document (one rendering per format, one strong `ETag`). Turtle
+unless `Accept` asks for another format.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from blkg import namespaces
 from blkg.export import FORMATS, SELECTIONS, serialize_parts
 from blkg.graph import GRAPH_NAMES, KnowledgeGraph
 from blkg.vocabulary import BLF
-from blkg.web.cache import LRU
 from blkg.web.conditional import entity_tag, is_not_modified, not_modified, validators
 from blkg.web.negotiation import NotAcceptable, negotiate
 from blkg.web.rdf import RDF_TYPES, not_acceptable, rdf_response
@@ -108,22 +110,22 @@ def _add_access(description: Graph, graph: KnowledgeGraph, dataset: URIRef, serv
 
 
 def void_routes(graph: KnowledgeGraph) -> list[Route]:
-    rendered = LRU(64)
+    server = graph.settings.base_iri.rstrip("/")
+    rendered: dict[str, bytes] = {}  # one per format, so bounded by FORMATS
 
     async def void(request: Request) -> Response:
         try:
             format_name = negotiate(request, RDF_TYPES)
         except NotAcceptable as error:
             return not_acceptable(error, {"Vary": "Accept"})
-        server = str(request.base_url).rstrip("/")
         etag = entity_tag(graph, "void", format_name)
-        headers = validators(graph, etag, vary="Accept, Host")
+        headers = validators(graph, etag, vary="Accept")
         if is_not_modified(request, etag, graph.modified):
             return not_modified(headers)
-        body = rendered.get((server, format_name))
+        body = rendered.get(format_name)
         if body is None:
             body = await run_in_threadpool(_render, graph, server, format_name)
-            rendered.put((server, format_name), body)
+            rendered[format_name] = body
         return rdf_response(body, format_name, headers)
 
     return [Route(VOID_PATH, void, methods=["GET", "HEAD"])]
