@@ -1,20 +1,25 @@
-"""Shared fixtures: the shipped graph, and the real server started by uvicorn on a free port."""
+"""Shared fixtures: the shipped graph, the real server started by uvicorn on a free port, and
+the HTTP clients and child processes the tests use, each closed whatever a test does."""
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 from hypothesis import HealthCheck, settings
 
+from blkg.cli import UVICORN_OPTIONS
 from blkg.config import Settings
 from blkg.graph import KnowledgeGraph, load_knowledge_graph
 from blkg.resources import default_data_dir
@@ -53,8 +58,73 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# -- HTTP clients --------------------------------------------------------------------------
+
+# uvicorn closes a kept-alive connection once it has been idle for `timeout_keep_alive`. A
+# request sent on a connection about that old can reach the server just as it closes it: a
+# socket closed with the request still unread answers it with a reset (httpx.ReadError,
+# "Connection reset by peer"), and the busier the server's event loop, the wider that window.
+# httpx's default expiry equals uvicorn's timeout (5 s), so the tests' clients give idle
+# connections up well before the server would close them.
+SERVER_KEEPALIVE_SECONDS = UVICORN_OPTIONS.get(
+    "timeout_keep_alive",
+    inspect.signature(uvicorn.Config).parameters["timeout_keep_alive"].default,
+)
+CLIENT_KEEPALIVE_SECONDS = SERVER_KEEPALIVE_SECONDS / 5
+
+
+def client_limits(connections: int = 100, kept: int = 20) -> httpx.Limits:
+    """Connection limits for a client of `blkg serve` (httpx's defaults for the counts): at
+    most `connections`, `kept` of them kept alive, none kept idle long enough to race the
+    server's keep-alive close."""
+    return httpx.Limits(
+        max_connections=connections,
+        max_keepalive_connections=kept,
+        keepalive_expiry=CLIENT_KEEPALIVE_SECONDS,
+    )
+
+
+def http_client(url: str, timeout: float = 30) -> httpx.Client:
+    """A client of the server at `url` (use it in a `with` block: it holds sockets)."""
+    return httpx.Client(base_url=url, timeout=timeout, limits=client_limits())
+
+
+# -- waiting for an event -----------------------------------------------------------------
+
+
+def wait_for(condition: Callable[[], object], what: str, timeout: float = 120.0) -> None:
+    """Return once `condition()` holds, polling; `timeout` only guards against a hang (an
+    AssertionError naming `what`), it is never a measurement."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what} after {timeout:g} s")
+        time.sleep(0.02)  # poll interval
+
+
+# -- child processes -----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def child_process(command: list[str], **options) -> Iterator[subprocess.Popen]:
+    """`subprocess.Popen(command, **options)` for the duration of a block: when the block ends,
+    however it ends, the process is killed if it still runs (SIGKILL ends a stopped process
+    too), waited for, and its pipes closed, so a failing test leaves nothing behind for the
+    next test to trip over (pytest turns an unclosed pipe's ResourceWarning into an error)."""
+    with subprocess.Popen(command, **options) as process:
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
+            # Popen.__exit__ closes the pipes and waits.
+
+
 class RunningServer:
-    """A `blkg serve` process on loopback, stopped when the fixture ends."""
+    """A `blkg serve` process on loopback. Use it as a context manager (`with RunningServer()
+    as server:`), which waits until it answers and stops it at the end, or call `wait_ready`
+    and `stop` in a `try`/`finally`; a server that fails to start is stopped before the error
+    is raised, so nothing of it outlives the failure."""
 
     def __init__(self, *args: str, env: dict | None = None, port: int | None = None):
         self.port = port or free_port()  # pick the port first to put it in `env`
@@ -63,37 +133,59 @@ class RunningServer:
         # A file, not a pipe: nobody reads a pipe while the tests run, and a server whose
         # output fills the pipe's buffer blocks on its next write.
         self.output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
-        self.process = subprocess.Popen(
-            command,
-            env={**os.environ, **(env or {})},
-            stdout=self.output,
-            stderr=subprocess.STDOUT,
-        )
+        try:
+            self.process = subprocess.Popen(
+                command,
+                env={**os.environ, **(env or {})},
+                stdout=self.output,
+                stderr=subprocess.STDOUT,
+            )
+        except BaseException:
+            self.output.close()
+            raise
+
+    def __enter__(self) -> RunningServer:
+        return self.wait_ready()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
 
     def printed(self) -> str:
         """What the server has written to its standard output and error so far."""
+        if self.output.closed:
+            return ""
         self.output.seek(0)
         return self.output.read().decode(errors="replace")
 
-    def wait_ready(self, timeout: float = 30.0) -> RunningServer:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+    def wait_ready(self, timeout: float = 120.0) -> RunningServer:
+        """Return once `/health` answers 200; `timeout` only guards against a server that never
+        does (a start takes seconds, far longer on a busy machine)."""
+        try:
+            self._poll_health(time.monotonic() + timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _poll_health(self, deadline: float) -> None:
+        while True:
             if self.process.poll() is not None:
                 output = self.printed()
                 raise RuntimeError(f"server exited with {self.process.returncode}:\n{output}")
             try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
-                    return self
+                if httpx.get(self.url + "/health", timeout=5).status_code == 200:
+                    return
             except httpx.TransportError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("server did not become ready in time")
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server did not answer /health in time:\n{self.printed()}")
+            time.sleep(0.05)  # poll interval
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
@@ -102,14 +194,13 @@ class RunningServer:
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[RunningServer]:
-    running = RunningServer().wait_ready()
-    yield running
-    running.stop()
+    with RunningServer() as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
 def client(server: RunningServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=30) as http:
+    with http_client(server.url) as http:
         yield http
 
 

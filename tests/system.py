@@ -1,9 +1,10 @@
-"""What the tests read off the operating system: a process's children and memory, and a
-digest of a folder that changes whenever anything in it does."""
+"""What the tests read off the operating system: a process's children, whether a process is
+ending, its memory, and a digest of a folder that changes whenever anything in it does."""
 
 from __future__ import annotations
 
 import hashlib
+import signal
 from pathlib import Path
 
 
@@ -32,6 +33,20 @@ def child_pids(pid: int) -> list[int]:
     return sorted(found)
 
 
+def ending(pid: int) -> bool:
+    """`pid` is gone, a zombie, or has been sent SIGKILL (pending: it dies as soon as it runs),
+    so whoever killed it sees it as dead before its parent has reaped it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    if fields.get("State", "").strip().startswith("Z"):
+        return True
+    pending = int(fields.get("SigPnd", "0"), 16) | int(fields.get("ShdPnd", "0"), 16)
+    return bool(pending >> (signal.SIGKILL - 1) & 1)
+
+
 def folder_digest(folder: Path) -> str:
     """Names, sizes, modification times and contents of every file under `folder`."""
     digest = hashlib.sha256()
@@ -43,4 +58,4 @@ def folder_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-__all__ = ["child_pids", "folder_digest", "rss_mb"]
+__all__ = ["child_pids", "ending", "folder_digest", "rss_mb"]

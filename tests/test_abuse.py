@@ -1,10 +1,15 @@
-"""Query abuse: hostile GraphQL and SPARQL queries are refused, or stopped at their limit, in
-bounded time, and a normal query sent while the attack goes on is still answered promptly.
+"""Query abuse: hostile GraphQL and SPARQL queries are refused with their code, or stopped at
+their limit, and a normal query sent while the attack goes on is still answered, correctly.
 
 Each attack runs in two threads (GraphQL) or one (SPARQL, which has two workers: one for the
 attack, one left for everybody else), each request a new variant so no cache answers it,
-while the main thread keeps asking normal questions. The figures (requests, the slowest
-attack answer, the slowest normal answer) go to the end-of-run summary.
+while the main thread keeps asking normal questions, from the attack's first request until
+its last answer. A SPARQL attack request waits until the pool is whole again (a stopped
+query's worker is replaced in the background: no worker of the server is ending, and
+`/health` counts them all ready), so the attack holds one worker at a time, as one attacker
+would. How long the answers took is a figure (requests, the slowest attack answer, the
+slowest normal answer, normal answers that overlapped an attack request), printed at the end
+of the run, never a pass mark: it measures the machine as much as the server.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
@@ -20,72 +26,125 @@ import pytest
 
 from blkg.config import Limits
 from tests import figures
-from tests.conftest import RunningServer
+from tests.conftest import RunningServer, http_client, wait_for
 from tests.safety import assert_safe, error_codes
+from tests.system import child_pids, ending
 
 SPARQL_TIMEOUT = 2.0
 LIMITS = Limits()
+MIN_NORMAL = 3  # normal questions asked at least, however fast the attack ends
+PACE_SECONDS = 0.05  # between two normal questions (pacing, not ordering)
+GUARD_SECONDS = 120  # only guards against a hang
 
 
 @pytest.fixture(scope="module")
 def target() -> Iterator[RunningServer]:
-    running = RunningServer(env={"BLKG_SPARQL_TIMEOUT": str(SPARQL_TIMEOUT)}).wait_ready()
-    with httpx.Client(base_url=running.url, timeout=30) as http:
-        http.get("/sparql", params={"query": "ASK {}"})  # the workers are up
-    yield running
-    running.stop()
+    with RunningServer(env={"BLKG_SPARQL_TIMEOUT": str(SPARQL_TIMEOUT)}) as running:
+        with http_client(running.url) as http:
+            until_the_pool_is_whole(running, http)
+        yield running
+
+
+def pool_is_whole(server: RunningServer, http: httpx.Client) -> bool:
+    """Every SPARQL worker runs and is ready: none is being stopped (killed at the time limit,
+    whether or not the server has reaped it yet) or replaced (started, not yet ready)."""
+    workers = child_pids(server.process.pid)
+    if any(ending(pid) for pid in workers):
+        return False
+    pool = http.get("/health").json().get("sparql")
+    return pool is None or pool["workers"] == pool["size"] == len(workers)
+
+
+def until_the_pool_is_whole(server: RunningServer, http: httpx.Client) -> None:
+    wait_for(lambda: pool_is_whole(server, http), "the SPARQL pool to be whole")
+
+
+@dataclass
+class Answer:
+    response: httpx.Response
+    started: float
+    ended: float
+
+    @property
+    def seconds(self) -> float:
+        return self.ended - self.started
 
 
 @dataclass
 class Siege:
     """What happened while an attack ran: its answers and the normal answers meanwhile."""
 
-    attacks: list[tuple[httpx.Response, float]] = field(default_factory=list)
-    normal: list[tuple[httpx.Response, float]] = field(default_factory=list)
+    attacks: list[Answer] = field(default_factory=list)
+    normal: list[Answer] = field(default_factory=list)
 
     def slowest_attack(self) -> float:
-        return max(seconds for _, seconds in self.attacks)
+        return max(answer.seconds for answer in self.attacks)
 
     def slowest_normal(self) -> float:
-        return max(seconds for _, seconds in self.normal)
+        return max(answer.seconds for answer in self.normal)
+
+    def normal_during_attack(self) -> int:
+        """Normal answers whose request overlapped an attack request."""
+        return sum(
+            any(a.started < n.ended and n.started < a.ended for a in self.attacks)
+            for n in self.normal
+        )
 
 
-def timed(send: Callable[[], httpx.Response]) -> tuple[httpx.Response, float]:
+def timed(send: Callable[[], httpx.Response]) -> Answer:
     started = time.monotonic()
     response = send()
-    return response, time.monotonic() - started
+    return Answer(response, started, time.monotonic())
 
 
-def siege(url: str, attack: Callable[[httpx.Client, int], httpx.Response], threads: int,
-          rounds: int, normal: Callable[[httpx.Client, int], httpx.Response]) -> Siege:  # fmt: skip
-    """Run `rounds` attack requests in each of `threads` threads, normal requests meanwhile."""
+Ask = Callable[[httpx.Client, int], httpx.Response]
+
+
+def siege(url: str, attack: Ask, threads: int, rounds: int, normal: Ask,
+          before_each: Callable[[httpx.Client], None] | None = None) -> Siege:  # fmt: skip
+    """Run `rounds` attack requests in each of `threads` threads (`before_each` first waits
+    for whatever each needs), and normal requests from the attack's first request until its
+    last answer (at least `MIN_NORMAL`)."""
     result = Siege()
     lock = threading.Lock()
+    begun, over = threading.Event(), threading.Event()
+    running = [threads]
 
     def attacker(offset: int) -> None:
-        with httpx.Client(base_url=url, timeout=60) as http:
-            for n in range(rounds):
-                answer = timed(lambda n=n: attack(http, offset * rounds + n))
-                with lock:
-                    result.attacks.append(answer)
+        try:
+            with http_client(url, timeout=60) as http:
+                for n in range(rounds):
+                    if before_each:
+                        before_each(http)
+                    begun.set()
+                    answer = timed(lambda n=n: attack(http, offset * rounds + n))
+                    with lock:
+                        result.attacks.append(answer)
+        finally:
+            begun.set()  # an attacker that fails must not leave the main thread waiting
+            with lock:
+                running[0] -= 1
+                if not running[0]:
+                    over.set()
 
-    workers = [threading.Thread(target=attacker, args=(t,)) for t in range(threads)]
-    for worker in workers:
-        worker.start()
-    with httpx.Client(base_url=url, timeout=60) as http:
-        time.sleep(0.1)  # let the attack begin
-        n = 0
-        while any(worker.is_alive() for worker in workers) or n < 3:
-            result.normal.append(timed(lambda n=n: normal(http, n)))
-            n += 1
-            time.sleep(0.05)
-    for worker in workers:
-        worker.join()
+    with ThreadPoolExecutor(threads) as pool:
+        attackers = [pool.submit(attacker, t) for t in range(threads)]
+        try:
+            assert begun.wait(GUARD_SECONDS), "the attack never began"
+            with http_client(url, timeout=60) as http:
+                n = 0
+                while n < MIN_NORMAL or not over.is_set():
+                    result.normal.append(timed(lambda n=n: normal(http, n)))
+                    n += 1
+                    over.wait(PACE_SECONDS)
+        finally:
+            for done in attackers:
+                done.result(timeout=GUARD_SECONDS)  # an attacker's error fails the test here
     return result
 
 
 def report(section: str, result: Siege) -> None:
-    statuses = Counter(r.status_code for r, _ in result.attacks + result.normal)
+    statuses = Counter(a.response.status_code for a in result.attacks + result.normal)
     figures.count(section, statuses, intended=(503, 504))
     recorded = figures.FIGURES[section]
     figures.record(
@@ -94,8 +153,38 @@ def report(section: str, result: Siege) -> None:
         **{
             "slowest attack s": max(recorded.get("slowest attack s", 0.0), result.slowest_attack()),
             "slowest normal s": max(recorded.get("slowest normal s", 0.0), result.slowest_normal()),
+            "normal answers during an attack": recorded.get("normal answers during an attack", 0)
+            + result.normal_during_attack(),
         },
     )
+
+
+# -- normal questions ----------------------------------------------------------------------
+
+NORMAL_GRAPHQL = "{ session(number: 3) { title } }"
+
+
+def normal_question(http: httpx.Client, n: int) -> httpx.Response:
+    """Alternately a GraphQL and a SPARQL question (new each time: no cache answers it)."""
+    if n % 2:
+        return http.get("/sparql", params={"query": f"ASK {{ sess:3 ?p ?o }} # {n}"})
+    return http.post("/graphql", json={"query": f"{NORMAL_GRAPHQL} # {n}"})
+
+
+@pytest.fixture(scope="module")
+def normal_answers(target) -> list[object]:
+    """The answers to the two normal questions with no attack going on."""
+    with http_client(target.url) as http:
+        answers = [normal_question(http, n) for n in (-2, -1)]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    return [answer.json() for answer in answers]
+
+
+def assert_answered_correctly(result: Siege, expected: list[object]) -> None:
+    for n, answer in enumerate(result.normal):
+        response = answer.response
+        assert response.status_code == 200, response.text[:300]
+        assert response.json() == expected[n % 2], response.text[:300]
 
 
 # -- GraphQL -------------------------------------------------------------------------------
@@ -140,18 +229,10 @@ GRAPHQL_ATTACKS = {
         "GRAPHQL_PARSE_FAILED",
     ),
 }
-NORMAL_GRAPHQL = "{ session(number: 3) { title } }"
-
-
-def normal_question(http: httpx.Client, n: int) -> httpx.Response:
-    """Alternately a GraphQL and a SPARQL question (new each time: no cache answers it)."""
-    if n % 2:
-        return http.get("/sparql", params={"query": f"ASK {{ sess:3 ?p ?o }} # {n}"})
-    return http.post("/graphql", json={"query": f"{NORMAL_GRAPHQL} # {n}"})
 
 
 @pytest.mark.parametrize("name", list(GRAPHQL_ATTACKS))
-def test_graphql_abuse_is_refused_fast_while_normal_queries_go_on(target, name):
+def test_graphql_abuse_is_refused_while_normal_queries_are_answered(target, normal_answers, name):
     query, code = GRAPHQL_ATTACKS[name]
 
     def attack(http: httpx.Client, n: int) -> httpx.Response:
@@ -159,14 +240,11 @@ def test_graphql_abuse_is_refused_fast_while_normal_queries_go_on(target, name):
 
     result = siege(target.url, attack, threads=2, rounds=4, normal=normal_question)
     report("abuse graphql", result)
-    for response, _ in result.attacks:
-        assert_safe(response)
-        assert response.status_code == 400
-        assert error_codes(response.json()) == [code], response.text[:300]
-    for response, _ in result.normal:
-        assert response.status_code == 200, response.text[:300]
-    assert result.slowest_attack() < 2.0
-    assert result.slowest_normal() < 2.0
+    for answer in result.attacks:
+        assert_safe(answer.response)
+        assert answer.response.status_code == 400
+        assert error_codes(answer.response.json()) == [code], answer.response.text[:300]
+    assert_answered_correctly(result, normal_answers)
 
 
 # -- SPARQL --------------------------------------------------------------------------------
@@ -208,21 +286,22 @@ SPARQL_ATTACKS = {
 
 
 @pytest.mark.parametrize("name", list(SPARQL_ATTACKS))
-def test_sparql_abuse_is_stopped_at_its_limit_while_normal_queries_go_on(target, name):
+def test_sparql_abuse_is_stopped_at_its_limit_while_normal_queries_are_answered(
+    target, normal_answers, name
+):
     query, codes = SPARQL_ATTACKS[name]
 
     def attack(http: httpx.Client, n: int) -> httpx.Response:
         return http.get("/sparql", params={"query": f"{query}\n# {n}"})
 
     rounds = 2 if codes & STOPPED else 4
-    result = siege(target.url, attack, threads=1, rounds=rounds, normal=normal_question)
+    result = siege(target.url, attack, threads=1, rounds=rounds, normal=normal_question,
+                   before_each=lambda http: until_the_pool_is_whole(target, http))  # fmt: skip
     report("abuse sparql", result)
-    for response, _ in result.attacks:
+    for answer in result.attacks:
+        response = answer.response
         assert_safe(response, allowed_5xx=(503, 504))
         assert set(error_codes(response.json())) <= codes, response.text[:300]
         if response.status_code == 503:
             assert response.headers["retry-after"]
-    for response, _ in result.normal:
-        assert response.status_code == 200, response.text[:300]
-    assert result.slowest_attack() < SPARQL_TIMEOUT + 2.0
-    assert result.slowest_normal() < SPARQL_TIMEOUT
+    assert_answered_correctly(result, normal_answers)

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import RunningServer, free_port
+from tests.conftest import RunningServer, free_port, http_client
 from tests.system import folder_digest
 
 
@@ -128,20 +128,16 @@ def answers(http: httpx.Client, nonce: str = "") -> list[tuple[int, bytes]]:
 
 
 def test_a_running_server_never_swaps_in_changed_data(data_copy):
-    server = RunningServer("--data", str(data_copy)).wait_ready()
-    try:
-        with httpx.Client(base_url=server.url, timeout=30) as http:
-            before = answers(http)
-            broken_turtle(data_copy)
-            shape_violation(data_copy)
-            (data_copy / "sessions.ttl").write_text(
-                (data_copy / "sessions.ttl").read_text().replace("Managing Change", "Changed")
-            )
-            (data_copy / "pricing.ttl").unlink()
-            after = answers(http)
-            fresh = answers(http, nonce="after the change")
-    finally:
-        server.stop()
+    with RunningServer("--data", str(data_copy)) as server, http_client(server.url) as http:
+        before = answers(http)
+        broken_turtle(data_copy)
+        shape_violation(data_copy)
+        (data_copy / "sessions.ttl").write_text(
+            (data_copy / "sessions.ttl").read_text().replace("Managing Change", "Changed")
+        )
+        (data_copy / "pricing.ttl").unlink()
+        after = answers(http)
+        fresh = answers(http, nonce="after the change")
     assert all(status == 200 for status, _ in before)
     assert after == before
     assert [status for status, _ in fresh] == [200] * len(QUESTIONS)
@@ -151,13 +147,9 @@ def test_a_running_server_never_swaps_in_changed_data(data_copy):
 
 def test_the_server_never_writes_to_its_data_folder(data_copy):
     digest = folder_digest(data_copy)
-    server = RunningServer("--data", str(data_copy)).wait_ready()
-    try:
-        with httpx.Client(base_url=server.url, timeout=30) as http:
-            for n in range(5):
-                answers(http, nonce=str(n))
-                for fmt in ("turtle", "trig", "jsonld"):
-                    assert http.get("/export", params={"format": fmt}).status_code == 200
-    finally:
-        server.stop()
+    with RunningServer("--data", str(data_copy)) as server, http_client(server.url) as http:
+        for n in range(5):
+            answers(http, nonce=str(n))
+            for fmt in ("turtle", "trig", "jsonld"):
+                assert http.get("/export", params={"format": fmt}).status_code == 200
     assert folder_digest(data_copy) == digest

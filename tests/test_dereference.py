@@ -15,7 +15,7 @@ from blkg.description import Describer
 from blkg.export import FORMATS
 from blkg.graph import load_shapes
 from blkg.vocabulary import BLF
-from tests.conftest import RunningServer, free_port
+from tests.conftest import RunningServer, free_port, http_client
 from tests.rdf_parsing import PARSERS, assert_isomorphic, parse, parse_union
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -238,13 +238,12 @@ def test_every_iri_under_the_default_base_resolves(client, graph):
 @pytest.fixture(scope="module")
 def own_base_server() -> Iterator[RunningServer]:
     port = free_port()
-    running = RunningServer(env={"BLKG_BASE_IRI": f"http://127.0.0.1:{port}/"}, port=port)
-    yield running.wait_ready()
-    running.stop()
+    with RunningServer(env={"BLKG_BASE_IRI": f"http://127.0.0.1:{port}/"}, port=port) as running:
+        yield running
 
 
 def test_with_its_own_base_every_instance_iri_resolves_on_the_server(own_base_server):
-    with httpx.Client(base_url=own_base_server.url, timeout=30) as http:
+    with http_client(own_base_server.url) as http:
         assert assert_every_iri_resolves(http, own_base_server.url + "/") > 300
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from email.utils import parsedate_to_datetime
@@ -11,9 +12,11 @@ import pytest
 from rdflib import URIRef
 
 from blkg.export import FORMATS, SELECTIONS
+from tests.conftest import child_process
 from tests.rdf_parsing import PARSERS, assert_isomorphic, parse
 
 CASES = [(fmt, selection) for fmt in FORMATS for selection in SELECTIONS]
+BLKG_EXPORT = [sys.executable, "-m", "blkg", "export"]
 
 
 def download(client, fmt: str, selection: str):
@@ -46,20 +49,21 @@ def test_download_parses_back_isomorphic(client, graph, fmt, selection, parser):
 
 @pytest.fixture(scope="module")
 def cli_exports() -> dict[tuple[str, str], bytes]:
-    """`blkg export` of every format and selection, run side by side."""
-    runs = {
-        case: subprocess.Popen(
-            [sys.executable, "-m", "blkg", "export", "--format", case[0], "--graph", case[1]],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for case in CASES
-    }
-    outputs = {}
-    for case, run in runs.items():
-        out, err = run.communicate(timeout=120)
-        assert run.returncode == 0, err.decode()
-        outputs[case] = out
+    """`blkg export` of every format and selection, run side by side (each process ended and
+    its pipes closed however this fixture ends)."""
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    with contextlib.ExitStack() as processes:
+        runs = {
+            (fmt, graph): processes.enter_context(
+                child_process([*BLKG_EXPORT, "--format", fmt, "--graph", graph], **pipes)
+            )
+            for fmt, graph in CASES
+        }
+        outputs = {}
+        for case, run in runs.items():
+            out, err = run.communicate(timeout=300)  # a guard: twelve exports share the cores
+            assert run.returncode == 0, err.decode()
+            outputs[case] = out
     return outputs
 
 

@@ -32,7 +32,8 @@ def wheel(tmp_path_factory) -> Path:
 
 
 def test_the_wheel_carries_ontology_shapes_data_and_static_files(wheel):
-    names = set(zipfile.ZipFile(wheel).namelist())
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
     for expected in [
         "blkg/_resources/ontology/blkg.ttl",
         "blkg/_resources/data/responsibilities.ttl",

@@ -1,8 +1,9 @@
 """The soak test in its short form (see tests/soak.py; `make soak` runs the long form).
 
-Twenty seconds at 32 connections after a five-second warm-up, on a copy of the data: no
-unintended error, memory grown by at most a small bound after the warm-up, p99 bounded, the
-data folder untouched. The figures go to the end-of-run summary.
+Twenty seconds at 32 connections after a warm-up of 400 requests, on a copy of the data: every
+request answered as intended (load shedding included), memory grown by at most a small bound
+after the warm-up, every kind of request answered, the data folder untouched. Latency and the
+rest go to the end-of-run figures: a latency bound would measure how busy the machine is.
 """
 
 from __future__ import annotations
@@ -14,15 +15,14 @@ from tests.soak import problems, run
 
 DURATION = 20.0
 CONCURRENCY = 32
-WARMUP = 5.0
+WARMUP_REQUESTS = 400
 MAX_GROWTH_MB = 32.0
-MAX_P99_S = 2.0
 
 pytestmark = pytest.mark.slow
 
 
-def test_a_short_soak_has_no_errors_stable_memory_and_bounded_latency():
-    report = run(DURATION, CONCURRENCY, WARMUP)
+def test_a_short_soak_answers_every_request_with_stable_memory():
+    report = run(DURATION, CONCURRENCY, WARMUP_REQUESTS)
     measured = report.measured
     figures.record(
         "soak (short form)",
@@ -32,7 +32,9 @@ def test_a_short_soak_has_no_errors_stable_memory_and_bounded_latency():
         **{
             "warm-up requests": report.warmup.requests,
             "statuses": measured.statuses,
-            "unintended errors": measured.unintended + report.warmup.unintended,
+            "shed (503 with Retry-After)": measured.shed + report.warmup.shed,
+            "transport errors": measured.errors + report.warmup.errors,
+            "unintended errors": report.unintended,
             "p50 ms": round(measured.percentile(0.5) * 1000, 1),
             "p99 ms": round(measured.percentile(0.99) * 1000, 1),
             "RSS MB after warm-up -> end": {
@@ -42,4 +44,4 @@ def test_a_short_soak_has_no_errors_stable_memory_and_bounded_latency():
             "data folder unchanged": report.data_unchanged,
         },
     )
-    assert problems(report, MAX_GROWTH_MB, MAX_P99_S) == [], "\n".join(report.lines())
+    assert problems(report, MAX_GROWTH_MB) == [], "\n".join(report.lines())

@@ -17,13 +17,13 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests import figures
+from tests.conftest import wait_for
 from tests.safety import assert_safe, error_codes
 from tests.system import child_pids
 
@@ -55,9 +55,17 @@ class Listener:
                 except OSError:
                     self.connections.append(b"(connected)")
 
-    def seen(self, settle: float = 0.5) -> list[bytes]:
-        time.sleep(settle)
-        return list(self.connections)
+    def seen(self) -> list[bytes]:
+        """The connections that arrived before now. A sentinel connection of our own is made
+        last and waited for: the listener accepts in order, so whatever came before it has
+        been recorded by the time it is."""
+        sentinel = b"(sentinel %d)" % len(self.connections)
+        with socket.create_connection(self.socket.getsockname()) as probe:
+            probe.sendall(sentinel)
+            wait_for(lambda: sentinel in self.connections, "the listener to see the sentinel")
+        found = list(self.connections)
+        self.connections.remove(sentinel)
+        return found[: found.index(sentinel)]
 
     def close(self) -> None:
         self.running = False

@@ -155,11 +155,16 @@ def write_atomically(path: Path, content: bytes) -> None:
     """
     path = Path(path)
     with _terminate_as_exit():
+        # A signal that arrived between the file's creation and the `try` below would leave
+        # it behind; held back until the `try` begins, it is handled there like any other.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTIONS)
         try:
             handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         except OSError as error:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             raise OSError(error.errno, error.strerror, str(path)) from None
         try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.fchmod(handle, _mode_for(path))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
@@ -171,6 +176,9 @@ def write_atomically(path: Path, content: bytes) -> None:
             if isinstance(error, OSError) and error.filename is None:
                 raise OSError(error.errno, error.strerror, str(path)) from None
             raise
+
+
+_INTERRUPTIONS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _mode_for(path: Path) -> int:
