@@ -94,6 +94,7 @@ class Worker:
 
     def __init__(self, process: asyncio.subprocess.Process):
         self.process = process
+        self.killed = False
 
     @classmethod
     async def start(cls, setup: bytes, graphs: list[bytes]) -> Worker:
@@ -116,7 +117,8 @@ class Worker:
 
     @property
     def alive(self) -> bool:
-        return self.process.returncode is None
+        # A killed worker is gone at once, though its exit is only seen on the next loop turn.
+        return not self.killed and self.process.returncode is None
 
     async def ask(self, request: bytes) -> Answer:
         self.process.stdin.write(frame(request))
@@ -132,6 +134,7 @@ class Worker:
         if self.alive:
             with contextlib.suppress(ProcessLookupError):
                 self.process.kill()
+        self.killed = True
 
 
 class QueryEngine:

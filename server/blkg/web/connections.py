@@ -54,9 +54,11 @@ limits come from the environment.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import socket
 import struct
+import termios
 from http import HTTPStatus
 
 import httptools
@@ -402,7 +404,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if not self._idle():  # a response is still being sent: the next head waits for it
             self._arm(self.head_timeout, self._head_timed_out)
         elif not self.reading_head:  # no request begun: close quietly, as keep-alive does
-            self.transport.close()
+            if self._unread():
+                self._arm(self.head_timeout, self._head_timed_out)
+            else:
+                self.transport.close()
         else:
             self.refuse(
                 Refusal(
@@ -411,6 +416,26 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                     f"The request line and headers did not arrive within {self.head_timeout:g} s.",
                 )
             )
+
+    def timeout_keep_alive_handler(self) -> None:
+        """uvicorn's idle close, except when a request has arrived but not yet been read.
+
+        With the loop busy across the keep-alive deadline, the timer can fire after a client
+        has reused the connection; closing then would reset a request already sent (a client
+        sees a connection reset). Its bytes are read next, which starts the request."""
+        if not self._unread():
+            super().timeout_keep_alive_handler()
+
+    def _unread(self) -> bool:
+        """Whether the socket holds bytes the loop has not read yet."""
+        sock = self.transport.get_extra_info("socket")
+        if sock is None:
+            return False
+        try:
+            count = fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0")
+        except OSError:
+            return False
+        return struct.unpack("i", count)[0] > 0
 
     def _body_timed_out(self) -> None:
         self.timer = None
