@@ -1,14 +1,17 @@
-"""The summary of one benchmark run: medians, ratios, the five targets, and the printed table."""
+"""The summary of one benchmark run: medians, ratios, the targets, and the printed table."""
 
 from __future__ import annotations
 
 import statistics
+
+from bench import refusal
 
 LABELS = {
     "ceiling": "ceiling: bare Starlette route, pre-serialised bytes",
     "blkg": "blkg serve (make serve), POST /graphql",
     "oxigraph": "Oxigraph server (Rust), in memory, SPARQL",
     "blkg-nocache": "blkg serve, BLKG_RESPONSE_CACHE=0",
+    "blkg-fullpath-nocache": "blkg, cache off, no prepared plans (strawberry only)",
     "blkg-asyncio": "loop check: blkg on asyncio",
     "blkg-uvloop": "loop check: blkg on uvloop",
     "blkg-asyncio-nocache": "loop check: blkg on asyncio, cache off",
@@ -60,6 +63,8 @@ def summarise(results: dict) -> dict:
         "blkg/oxigraph": _ratio(runs, "blkg", "oxigraph"),
         "blkg/ceiling": _ratio(runs, "blkg", "ceiling"),
         "blkg-nocache/ceiling": _ratio(runs, "blkg-nocache", "ceiling"),
+        "blkg-nocache/oxigraph": _ratio(runs, "blkg-nocache", "oxigraph"),
+        "blkg-fullpath-nocache/oxigraph": _ratio(runs, "blkg-fullpath-nocache", "oxigraph"),
     }
     blkg, memory = servers["blkg"], results["memory_after_mb"]["blkg"]
     sampled = sum(s["sampled"] for s in servers.values())
@@ -112,6 +117,24 @@ def summarise(results: dict) -> dict:
         )
     else:
         targets.append({"target": "5. growth", "met": False, "detail": "not measured"})
+    targets.append(
+        {
+            "target": "6. cache off >= Oxigraph",
+            "met": ratios["blkg-nocache/oxigraph"]["median"] >= 1,
+            "detail": f"{ratios['blkg-nocache/oxigraph']['median']:.2f}x Oxigraph with plans, "
+            f"{ratios['blkg-fullpath-nocache/oxigraph']['median']:.2f}x without",
+        }
+    )
+    refused = results["refusals"]
+    for number, target in enumerate(refusal.targets(refused), start=7):
+        targets.append(
+            {
+                "target": f"{number}. {target['target']}",
+                "met": target["met"],
+                "detail": f"{target['value']} ms ({refused['refusals']} refusals, "
+                f"statuses {refused['statuses']}, /health p50 {refused['health_p50_ms']:.1f} ms)",
+            }
+        )
     return {"servers": servers, "ratios": ratios, "targets": targets}
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import orjson
 
-from bench import growth, report, servers, tools, wrk
+from bench import growth, refusal, report, servers, tools, wrk
 from bench.questions import rows_from_graphql, rows_from_sparql
 from bench.sampler import Sampler
 
@@ -131,6 +131,17 @@ def main(argv: list[str] | None = None) -> int:
                 servers.start_blkg("blkg-nocache", logs, env={"BLKG_RESPONSE_CACHE": "0"}),
                 same_bytes,
             ),
+            (
+                "blkg-fullpath-nocache",
+                servers.start_python_server(
+                    "blkg-fullpath-nocache",
+                    "bench.variant",
+                    ["--full-path"],
+                    logs,
+                    env={"BLKG_RESPONSE_CACHE": "0"},
+                ),
+                same_bytes,
+            ),
         ]
         if args.loops:
             for cache in ("1", "0"):
@@ -178,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
 
         memory = {name: server.memory_mb() for name, server, _ in started}
 
+        _log("bench: over-budget GraphQL queries from 4 clients, /health probed meanwhile ...")
+        waited.append(wait_quiet())
+        refusals = refusal.measure(blkg, args.duration)
+
     growth_result = None
     if not args.no_growth:
         _log("bench: growth (synthetic data 10x and 100x; takes about a minute) ...")
@@ -195,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         "single_connection": single,
         "runs": runs,
         "growth": growth_result,
+        "refusals": refusals,
     }
     results["summary"] = report.summarise(results)
     text = report.render(results)

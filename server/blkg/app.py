@@ -80,6 +80,7 @@ def create_app(graph: KnowledgeGraph) -> Starlette:
     app.state.catalog = catalog
     app.state.schema = schema
     app.state.cache = cache
+    app.state.graphql = service
     app.state.sparql = researchers.engine
     return app
 

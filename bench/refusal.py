@@ -1,0 +1,110 @@
+"""What refusing over-budget GraphQL queries costs the server, and `/health` meanwhile.
+
+Four clients send over-budget queries back to back (each one distinct, so no cache answers
+it: lists nested in lists, varied by an alias), while a fifth asks `/health` at a steady
+pace. The figures: the server's CPU time per refusal (the event loop it takes from everybody
+else), the refusals' latency, and `/health`'s p50 and p99 meanwhile. Targets (issue 9): a
+refusal costs at most 50 ms of the loop; `/health` p99 stays under 50 ms.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+
+from bench import servers
+
+CLIENTS = 4
+HEALTH_EVERY_S = 0.02
+REFUSAL_LIMIT_MS = 50
+HEALTH_P99_LIMIT_MS = 50
+
+
+def over_budget(n: int) -> bytes:
+    inner = "number"
+    for level in range(6, 0, -1):
+        inner = f"{'sessions' if level % 2 else 'responsibilities'} {{ {inner} }}"
+    return f'{{"query": "{{ a{n}: responsibilities {{ {inner} }} }}"}}'.encode()
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def measure(server: servers.Server, seconds: float) -> dict:
+    stop = threading.Event()
+    refusals: list[float] = []
+    statuses: dict[str, int] = {}
+    health: list[float] = []
+    lock = threading.Lock()
+    counter = iter(range(10**9))
+
+    def attacker() -> None:
+        while not stop.is_set():
+            with lock:
+                n = next(counter)
+            started = time.perf_counter()
+            status, _ = servers.request(
+                server.port,
+                "POST",
+                "/graphql",
+                over_budget(n),
+                {"Content-Type": "application/json"},
+                30,
+            )
+            elapsed = time.perf_counter() - started
+            with lock:
+                refusals.append(elapsed)
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
+
+    def prober() -> None:
+        while not stop.is_set():
+            started = time.perf_counter()
+            servers.request(server.port, "GET", "/health", None, {}, 30)
+            health.append(time.perf_counter() - started)
+            stop.wait(HEALTH_EVERY_S)
+
+    threads = [threading.Thread(target=attacker) for _ in range(CLIENTS)]
+    threads.append(threading.Thread(target=prober))
+    cpu_before = servers.cpu_seconds(server.process.pid)
+    for thread in threads:
+        thread.start()
+    try:
+        stop.wait(seconds)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    cpu = servers.cpu_seconds(server.process.pid) - cpu_before
+    return {
+        "clients": CLIENTS,
+        "refusals": len(refusals),
+        "statuses": statuses,
+        "server_cpu_ms_per_refusal": 1000 * cpu / max(1, len(refusals)),
+        "refusal_p50_ms": 1000 * statistics.median(refusals),
+        "refusal_p99_ms": 1000 * _percentile(refusals, 0.99),
+        "health_requests": len(health),
+        "health_p50_ms": 1000 * statistics.median(health),
+        "health_p99_ms": 1000 * _percentile(health, 0.99),
+    }
+
+
+def targets(result: dict) -> list[dict]:
+    return [
+        {
+            "target": f"a refusal costs at most {REFUSAL_LIMIT_MS} ms of the server's loop",
+            "value": round(result["server_cpu_ms_per_refusal"], 2),
+            "met": result["server_cpu_ms_per_refusal"] <= REFUSAL_LIMIT_MS,
+        },
+        {
+            "target": f"/health p99 under {HEALTH_P99_LIMIT_MS} ms during {CLIENTS} "
+            "clients' over-budget queries",
+            "value": round(result["health_p99_ms"], 2),
+            "met": result["health_p99_ms"] < HEALTH_P99_LIMIT_MS,
+        },
+    ]
+
+
+__all__ = ["measure", "targets"]
