@@ -57,6 +57,8 @@ class Limits:
     max_body_bytes: int = 64 * 1024
     # GraphQL fields once fragments are expanded, and fields resolved for one query.
     max_expanded_fields: int = 5000
+    # Fields of one response name in one selection set (validation is quadratic in it).
+    max_repeated_fields: int = 20
     max_resolved_fields: int = 20_000
     # Memory the GraphQL caches may hold: finished answers (bodies, headers and keys), and
     # parsed documents with their validation results and plans (blkg.api.documents).
@@ -88,6 +90,9 @@ class Limits:
             max_body_bytes=_env_int("BLKG_MAX_BODY_BYTES", cls.max_body_bytes, minimum=1),
             max_expanded_fields=_env_int(
                 "BLKG_MAX_EXPANDED_FIELDS", cls.max_expanded_fields, minimum=1
+            ),
+            max_repeated_fields=_env_int(
+                "BLKG_MAX_REPEATED_FIELDS", cls.max_repeated_fields, minimum=1
             ),
             max_resolved_fields=_env_int(
                 "BLKG_MAX_RESOLVED_FIELDS", cls.max_resolved_fields, minimum=1

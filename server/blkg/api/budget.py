@@ -25,20 +25,24 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import (
+    FieldNode,
     GraphQLError,
     GraphQLObjectType,
     GraphQLOutputType,
+    InlineFragmentNode,
     get_named_type,
     is_abstract_type,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
+    print_ast,
 )
 from graphql.execution.collect_fields import collect_fields
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from blkg.api.prepared import Bail, Unsupported, prepare_operation
 from blkg.api.resolvers import direct_resolver, runtime_type
 
 CODE = "RESULT_TOO_LARGE"
@@ -78,8 +82,9 @@ class AnswerSize:
         self.limit = limit
         self.total = 0
         self.shapes: dict[tuple, _Shape] = {}
-        # (shape, object) -> (fields below it, the object, kept alive so that its id is not
-        # reused while the count runs)
+        self.signatures: dict[int, tuple] = {}  # id(selection set) -> its signature
+        # (shape, object or its id) -> (fields below it, the object, kept alive so that its id
+        # is not reused while the count runs)
         self.known: dict[tuple, tuple[int, Any]] = {}
 
     def of_operation(self) -> int:
@@ -166,7 +171,7 @@ class AnswerSize:
             if self.total > self.limit:
                 raise _Over
             return
-        key = (id(shape), id(value))
+        key = _known_key(shape, value)
         known = self.known.get(key)
         if known is not None:
             self.total += known[0]
@@ -179,8 +184,33 @@ class AnswerSize:
         finally:
             self.known[key] = (self.total - before, value)
 
+    def _signature(self, selection_set) -> tuple:
+        """What a selection set says, as a hashable value: equal for selections written alike,
+        whatever their position in the document."""
+        if selection_set is None:
+            return ()
+        known = self.signatures.get(id(selection_set))
+        if known is None:
+            known = tuple(self._selection(s) for s in selection_set.selections)
+            self.signatures[id(selection_set)] = known
+        return known
+
+    def _selection(self, node) -> tuple:
+        directives = tuple(print_ast(d) for d in node.directives or ())
+        if isinstance(node, FieldNode):
+            arguments = tuple(print_ast(a) for a in node.arguments or ())
+            alias = node.alias.value if node.alias else None
+            sub = self._signature(node.selection_set)
+            return ("field", alias, node.name.value, arguments, directives, sub)
+        if isinstance(node, InlineFragmentNode):
+            condition = node.type_condition.name.value if node.type_condition else None
+            return ("inline", condition, directives, self._signature(node.selection_set))
+        return ("spread", node.name.value, directives)
+
     def _subshape(self, type_: GraphQLObjectType, details) -> _Shape:
-        key = (type_, id(details))
+        # Selections written alike (thirty aliases of one field, say) share one shape, so an
+        # object is counted once for all of them.
+        key = (type_, tuple(self._signature(d.node.selection_set) for d in details))
         shape = self.shapes.get(key)
         if shape is None:
             grouped, _, _ = self.execution.collect_subfields(type_, details)
@@ -190,11 +220,25 @@ class AnswerSize:
         return shape
 
 
+def _known_key(shape: _Shape, value) -> tuple:
+    """The key of (selection, object) among those already counted: the object itself where it
+    is hashable, so equal values count once (introspection builds a fresh tuple for every
+    field of every type it lists; the read layer's objects hash by identity anyway), else its
+    identity."""
+    try:
+        key = (id(shape), value)
+        hash(key)
+    except TypeError:
+        return (id(shape), id(value))
+    return key
+
+
 class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
     """The execution of one operation: its answer's size first, then, within the budget,
     the answer, with each resolved field counted against the budget as a second line."""
 
     budget = 20_000
+    prepared = True  # build answers with a plan where one can be made (blkg.api.prepared)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,7 +252,20 @@ class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
         if self.answer_size() > self.budget:
             self.collected_errors.add(ResultTooLarge(self.budget), None)
             return self.finish(self.build_response(None))
+        if self.prepared:
+            data = self._from_plan()
+            if data is not None:
+                return self.finish(self.build_response(data))
         return super().execute_operation(serially)
+
+    def _from_plan(self) -> dict | None:
+        """The answer built by a plan of this operation, or None where graphql-core's own
+        execution must make it (what plans do not cover, and every error)."""
+        try:
+            plan = prepare_operation(self.schema, self.operation, self.fragment_definitions)
+            return plan.run(self.root_value, self.variable_values)
+        except (Unsupported, Bail):
+            return None
 
     def execute_field(self, *args, **kwargs):
         self.resolved += 1

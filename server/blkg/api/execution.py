@@ -1,17 +1,18 @@
-"""Answering a GraphQL request: the one seam between the HTTP layer and the two ways an answer
+"""Answering a GraphQL request: the one seam between the HTTP layer and the ways an answer
 is made.
 
-strawberry's full execution parses, validates (with every document limit), measures the
-answer against the field budget and executes; it is the reference for every answer and the
-only path that reports errors. Once a document has been answered that way without an error,
-its operation is compiled into a prepared plan (`blkg.api.prepared`), which builds the same
-answer from the read layer without graphql-core's per-field bookkeeping. A plan is used only
-for a document already validated, and only after the answer's size for these variables has
-been measured within the budget, by the same count the full path uses
-(`blkg.api.budget.AnswerSize`): every limit holds on both paths, whatever is cached. Anything
-a plan does not handle (an error, a variable that does not coerce, an answer over budget)
-goes to the full path, which answers it; `tests/test_execution_equivalence.py` checks that
-both paths give byte-identical answers and refusals on thousands of generated queries.
+strawberry's execution parses, validates (with every document limit), measures the answer
+against the field budget and executes: the execution context (`blkg.api.budget`) builds the
+answer with a plan compiled on the spot (`blkg.api.prepared`), which skips graphql-core's
+per-field bookkeeping, and leaves to graphql-core what plans do not cover and every error.
+Once a document has been answered without an error, its plan is kept with it
+(`blkg.api.documents`), and a later request for it skips strawberry altogether: the answer's
+size for these variables is measured within the budget by the same count
+(`blkg.api.budget.AnswerSize`) and the kept plan builds it. Every limit holds on every path,
+whatever is cached. Anything a kept plan does not handle (an error, a variable that does not
+coerce, an answer over budget) goes through strawberry, which answers it;
+`tests/test_execution_equivalence.py` checks that every path gives the bytes and status of
+graphql-core's own execution on thousands of generated queries, refusals included.
 """
 
 from __future__ import annotations
@@ -43,7 +44,16 @@ class GraphQLService:
         self.root = root
         self.documents = documents
         self.budget = budget
-        self.prepared = True  # False runs every request the full way (the benchmark compares)
+
+    @property
+    def prepared(self) -> bool:
+        """Whether answers are built by prepared plans; False runs every request through
+        graphql-core's own execution (the benchmark and the equivalence tests compare)."""
+        return self.schema.execution_context_class.prepared
+
+    @prepared.setter
+    def prepared(self, value: bool) -> None:
+        self.schema.execution_context_class.prepared = value
 
     async def answer(self, query: str, variables: dict | None, operation: str | None) -> Answer:
         entry = self.documents.get(query) if self.prepared else None

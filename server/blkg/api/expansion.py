@@ -9,10 +9,19 @@ the document, remembering each fragment's size, right after parsing and before a
 rule runs; past `Limits.max_expanded_fields` (`BLKG_MAX_EXPANDED_FIELDS`) the query is refused
 with `QUERY_TOO_COMPLEX`. Cycles and unknown fragments count nothing here: the validation
 rules report them.
+
+Validation itself has a cost no field count bounds: graphql-core's rule that fields of one
+response name can be merged compares every two of them in a selection set, so a selection
+asking for `framework { name }` four hundred times (well inside the token limit) took about a
+second to validate. The same pass refuses, with the same code, a selection set that asks for
+one response name more than `Limits.max_repeated_fields` (`BLKG_MAX_REPEATED_FIELDS`) times,
+counting through inline fragments and fragment spreads, in operations and fragment
+definitions alike.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from graphql import (
@@ -74,21 +83,80 @@ def expanded_fields(document: DocumentNode, limit: int) -> int:
     return largest
 
 
-class ExpansionLimiter(SchemaExtension):
-    """Refuses a document whose expanded size passes `max_fields`, before validation."""
+def most_repeated(document: DocumentNode) -> tuple[str, int]:
+    """The response name asked most often in one selection set, its fragments included, and
+    how often: validation compares every two fields of one name in a set, so its cost grows
+    with the square of that number."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    spread: dict[str, Counter] = {}  # a fragment's names at its own level, computed once
+    visiting: set[str] = set()
 
-    def __init__(self, max_fields: int):
+    def names(selection_set: SelectionSetNode | None) -> Counter:
+        found: Counter = Counter()
+        spreads: set[str] = set()
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                found[(selection.alias or selection.name).value] += 1
+            elif isinstance(selection, InlineFragmentNode):
+                found.update(names(selection.selection_set))
+            elif isinstance(selection, FragmentSpreadNode):
+                spreads.add(selection.name.value)
+        for name in spreads:  # validation collects each fragment of a set once
+            found.update(of_fragment(name))
+        return found
+
+    def of_fragment(name: str) -> Counter:
+        if name not in spread:
+            if name in visiting or name not in fragments:
+                return Counter()
+            visiting.add(name)
+            spread[name] = names(fragments[name].selection_set)
+            visiting.discard(name)
+        return spread[name]
+
+    worst = ("", 0)
+    stack = [d.selection_set for d in document.definitions if hasattr(d, "selection_set")]
+    while stack:
+        selection_set = stack.pop()
+        if selection_set is None:
+            continue
+        counted = names(selection_set).most_common(1)
+        if counted and counted[0][1] > worst[1]:
+            worst = counted[0]
+        for selection in selection_set.selections:
+            stack.append(getattr(selection, "selection_set", None))
+    return worst
+
+
+class ExpansionLimiter(SchemaExtension):
+    """Refuses, before validation, a document whose expanded size passes `max_fields`, or
+    that asks for one response name more than `max_repeats` times in one selection set."""
+
+    def __init__(self, max_fields: int, max_repeats: int):
         self.max_fields = max_fields
+        self.max_repeats = max_repeats
 
     def on_parse(self) -> Iterator[None]:
         yield
         document = self.execution_context.graphql_document
-        if document is not None and expanded_fields(document, self.max_fields) > self.max_fields:
+        if document is None:
+            return
+        if expanded_fields(document, self.max_fields) > self.max_fields:
             raise GraphQLError(
                 f"The query has more than {self.max_fields} fields once its fragments are "
                 "expanded. Spread each fragment where it is needed once, or ask for less.",
                 extensions={"code": CODE},
             )
+        name, repeats = most_repeated(document)
+        if repeats > self.max_repeats:
+            raise GraphQLError(
+                f"The query asks for '{name}' {repeats} times in one selection (fragments "
+                f"included); at most {self.max_repeats} fields of one name are allowed in a "
+                "selection. Ask for each field once.",
+                extensions={"code": CODE},
+            )
 
 
-__all__ = ["ExpansionLimiter", "expanded_fields"]
+__all__ = ["ExpansionLimiter", "expanded_fields", "most_repeated"]

@@ -259,6 +259,10 @@ class Plan:
         coerced = get_variable_values(self.schema, self.variable_definitions, variables or {})
         if isinstance(coerced, list):
             raise Bail("variables do not coerce")
+        return self.run(root_value, coerced)
+
+    def run(self, root_value, coerced) -> dict:
+        """The answer for variables already coerced (graphql-core's `VariableValues`)."""
         try:
             return self.root.build(root_value, coerced)
         except Bail:
@@ -274,13 +278,24 @@ def prepare(schema: GraphQLSchema, document: DocumentNode, operation_name: str |
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     chosen = [o for o in operations if operation_name in (None, o.name and o.name.value)]
-    if len(chosen) != 1 or chosen[0].operation != OperationType.QUERY or chosen[0].directives:
-        raise Unsupported("not exactly one query operation")
+    if len(chosen) != 1:
+        raise Unsupported("not exactly one operation")
+    return prepare_operation(schema, chosen[0], fragments)
+
+
+def prepare_operation(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: dict[str, FragmentDefinitionNode],
+) -> Plan:
+    """Compile one operation, its document's fragments given, or raise `Unsupported`."""
+    if operation.operation != OperationType.QUERY or operation.directives:
+        raise Unsupported("not a query without directives")
     if any(d.directives for d in fragments.values()):
         raise Unsupported("directives")
     compiler = Compiler(schema, fragments)
-    root = compiler.object_plan(schema.query_type, [chosen[0].selection_set])
-    return Plan(schema, chosen[0], root, compiler.fields)
+    root = compiler.object_plan(schema.query_type, [operation.selection_set])
+    return Plan(schema, operation, root, compiler.fields)
 
 
-__all__ = ["Bail", "Plan", "Unsupported", "prepare"]
+__all__ = ["Bail", "Plan", "Unsupported", "prepare", "prepare_operation"]

@@ -60,7 +60,11 @@ def build_schema(limits: Limits | None = None) -> Schema:
     schema = Schema(
         query=Query,
         extensions=[
-            partial(ExpansionLimiter, max_fields=limits.max_expanded_fields),  # before the rest
+            partial(
+                ExpansionLimiter,
+                max_fields=limits.max_expanded_fields,
+                max_repeats=limits.max_repeated_fields,
+            ),  # before the rest
             partial(DepthLimiter, max_levels=limits.max_query_depth),
             partial(MaxTokensLimiter, max_token_count=limits.max_query_tokens),
             partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
