@@ -7,6 +7,9 @@ HTTP/2.0 in an HTTP/1 request line, the HTTP/2 preface and unknown versions get 
 `BAD_REQUEST` at once, alone or after a request served on the same connection (a bare 0.9 line
 pipelined behind another request is refused at the head deadline instead: no 0.9 client
 pipelines).
+
+An HTTP/1.1 request must carry exactly one `Host` header and any request at most one (RFC 9112,
+section 3.2): otherwise a JSON 400 `BAD_REQUEST` that says so, and the connection closes.
 """
 
 from __future__ import annotations
@@ -66,3 +69,46 @@ def test_a_refused_version_after_a_served_request_gets_400(server, name):
         rest = responses.buffer + read_until_closed(sock)
     assert first[0] == 200 and orjson.loads(first[2])["status"]
     assert_coded(rest, 400, "BAD_REQUEST")
+
+
+# -- Host: HTTP/1.1 requires exactly one; HTTP/1.0 may leave it out (RFC 9112, section 3.2) ------
+
+BAD_HOST = {
+    "1.1-without-host": b"GET /health HTTP/1.1\r\n\r\n",
+    "1.1-without-host-keep-alive": b"GET /health HTTP/1.1\r\nConnection: keep-alive\r\n\r\n",
+    "1.1-post-without-host": (
+        b"POST /graphql HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+    ),
+    "1.1-two-hosts": b"GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+    "1.1-two-equal-hosts": b"GET /health HTTP/1.1\r\nHost: x\r\nhost: x\r\n\r\n",
+    "1.0-two-hosts": b"GET /health HTTP/1.0\r\nHost: a\r\nHOST: b\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_HOST))
+def test_a_missing_or_repeated_host_gets_400(server, name):
+    with connect(server.port) as sock:
+        sock.sendall(BAD_HOST[name])
+        raw = read_until_closed(sock)
+    headers = assert_coded(raw, 400, "BAD_REQUEST")
+    assert headers["connection"] == "close"
+    message = orjson.loads(parse(raw)[2])["errors"][0]["message"]
+    assert "Host" in message and "send exactly one" in message
+
+
+@pytest.mark.parametrize("name", ["1.1-without-host", "1.1-two-hosts"])
+def test_a_bad_host_after_a_served_request_gets_400_after_its_answer(server, name):
+    with connect(server.port) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n" + BAD_HOST[name])
+        responses = Responses(sock)
+        first = parse(responses.next())
+        rest = responses.buffer + read_until_closed(sock)
+    assert first[0] == 200
+    assert_coded(rest, 400, "BAD_REQUEST")
+
+
+@pytest.mark.parametrize("host", ["Host: x", "host: 127.0.0.1:1", "HOST:", "Host: [::1]:8000"])
+def test_one_host_is_served(server, host):
+    with connect(server.port) as sock:
+        sock.sendall(f"GET /health HTTP/1.1\r\n{host}\r\nConnection: close\r\n\r\n".encode())
+        assert parse(read_until_closed(sock))[0] == 200

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blkg.web.negotiation import MAX_MEDIA_RANGES, choose, parse_accept
+from blkg.web.negotiation import MAX_MEDIA_RANGES, choose, count_media_ranges, parse_accept
 from tests import figures
 
 RDF = ["text/turtle", "application/trig", "application/n-triples", "application/ld+json"]
@@ -128,6 +128,67 @@ def test_negotiating_the_largest_header_let_through_is_cheap():
     per_call = (time.perf_counter() - started) / 100
     assert len(parse_accept(header)) == MAX_MEDIA_RANGES
     figures.record("negotiation", **{f"{MAX_MEDIA_RANGES}-range Accept, us": round(per_call * 1e6)})
+
+
+# -- quoted strings: a parameter's value may hold commas and semicolons (RFC 9110, 5.6.4) ---------
+
+MANY = "," * (MAX_MEDIA_RANGES + 10)
+QUOTED = {
+    "commas": f'text/turtle;x="{MANY}"',
+    "semicolons-and-q": 'text/turtle;x="a;q=0, b;q=0"',
+    "escaped-quote": 'text/turtle;x="a\\",b,c"',
+    "escaped-backslash": 'text/turtle;x="a\\\\"',
+    "empty": 'text/turtle;x=""',
+    "unterminated": f'text/turtle;x="{MANY}',
+    "unterminated-trailing-backslash": f'text/turtle;x="{MANY}\\',
+}
+
+
+@pytest.mark.parametrize("name", list(QUOTED))
+def test_a_quoted_parameter_value_is_one_range(name):
+    assert count_media_ranges(QUOTED[name]) == 1
+    (media_range,) = parse_accept(QUOTED[name])
+    assert (media_range.type, media_range.subtype, media_range.q) == ("text", "turtle", 1.0)
+
+
+@pytest.mark.parametrize("name", [n for n in QUOTED if not n.startswith("unterminated")])
+def test_ranges_after_a_quoted_value_are_read(name):
+    header = f"{QUOTED[name]};q=0.2, application/trig;q=0.5"
+    assert count_media_ranges(header) == 2
+    assert [(r.subtype, r.q) for r in parse_accept(header)] == [("turtle", 0.2), ("trig", 0.5)]
+    assert choose(header, RDF) == "application/trig"
+
+
+@pytest.mark.parametrize(
+    ("header", "ranges"),
+    [
+        ("a/b, c/d", 2),
+        (",,", 3),  # empty entries count, as they always did
+        ('a/b;x="1,2", c/d;y="3,4", e/f', 3),
+        ('a/b;x="\\"", c/d', 2),  # the escaped quote does not end the string
+        ("a/b;x=1\\, c/d", 2),  # outside a quoted string a backslash escapes nothing
+    ],
+)
+def test_ranges_are_separated_by_commas_outside_quoted_strings(header, ranges):
+    assert count_media_ranges(header) == ranges
+
+
+def test_quoted_values_as_large_as_a_head_are_counted():
+    """Each shape is read in one linear pass; its cost is a figure, not asserted."""
+    size = 16 * 1024
+    shapes = {
+        "commas": '"' + "," * size + '"',
+        "escapes": '"' + "\\," * (size // 2) + '"',
+        "quotes": '"' * size,
+        "open-escapes": '"' + "\\" * size,
+    }
+    for name, value in shapes.items():
+        started = time.perf_counter()
+        assert count_media_ranges(f"a/b;x={value}") >= 1
+        figures.record(
+            "negotiation",
+            **{f"count 16 KiB {name}, us": round((time.perf_counter() - started) * 1e6)},
+        )
 
 
 # -- on the server -----------------------------------------------------------------------------

@@ -25,11 +25,11 @@ BROKEN = {
     "not-http": (b"NOT HTTP\r\n\r\n", "BAD_REQUEST"),
     "http-2.0": (b"GET /health HTTP/2.0\r\n\r\n", "BAD_REQUEST"),
     "too-many-ranges": (
-        b"GET /export HTTP/1.1\r\nAccept: " + b"*/*," * 100 + b"\r\n\r\n",
+        b"GET /export HTTP/1.1\r\nHost: x\r\nAccept: " + b"*/*," * 100 + b"\r\n\r\n",
         "TOO_MANY_MEDIA_RANGES",
     ),
     "broken-chunk": (
-        b"POST /graphql HTTP/1.1\r\nContent-Type: application/json\r\n"
+        b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b"Transfer-Encoding: chunked\r\n\r\nzz\r\n",
         "BAD_REQUEST",
     ),
@@ -66,7 +66,7 @@ def test_a_body_broken_after_it_reached_the_application_ends_the_request(server)
     first = b"x" * 70_000
     with connect(server.port) as sock:
         sock.sendall(
-            b"POST /graphql HTTP/1.1\r\nContent-Type: application/json\r\n"
+            b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             b"Transfer-Encoding: chunked\r\n\r\n"
             + f"{len(first):x}\r\n".encode()
             + first

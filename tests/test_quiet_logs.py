@@ -57,12 +57,14 @@ MISTAKES = {
     "bare-lf": b"GET / HTTP/1.1\nHost: x\n\n",
     "header-without-colon": b"GET / HTTP/1.1\r\nHost x\r\n\r\n",
     "bad-header-name": b"GET / HTTP/1.1\r\nHo(st: x\r\n\r\n",
-    "control-in-value": b"GET / HTTP/1.1\r\nX: a\x01b\r\n\r\n",
-    "two-lengths": b"POST /graphql HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
-    "negative-length": b"POST /graphql HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
-    "bad-chunk": b"POST /graphql HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    "control-in-value": b"GET / HTTP/1.1\r\nHost: x\r\nX: a\x01b\r\n\r\n",
+    "two-lengths": (
+        b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"
+    ),
+    "negative-length": b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+    "bad-chunk": b"POST /graphql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
     "length-and-chunked": (
-        b"POST /graphql HTTP/1.1\r\nContent-Length: 3\r\n"
+        b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
         b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
     ),
     "http-0.9": b"GET /health\r\n",
@@ -75,17 +77,17 @@ MISTAKES = {
     ),
     "h2c-upgrade": b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
     b"Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n",
-    "oversized-head": b"GET / HTTP/1.1\r\nX: " + b"a" * 10_000 + b"\r\n\r\n",
-    "too-many-ranges": b"GET /export HTTP/1.1\r\nAccept: " + b"*/*," * 100 + b"\r\n\r\n",
+    "oversized-head": b"GET / HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 10_000 + b"\r\n\r\n",
+    "too-many-ranges": b"GET /export HTTP/1.1\r\nHost: x\r\nAccept: " + b"*/*," * 100 + b"\r\n\r\n",
     "head-deadline": b"GET /health HTTP/1.1\r\nHost: x\r\n",
-    "body-deadline": b"POST /graphql HTTP/1.1\r\nContent-Type: application/json\r\n"
+    "body-deadline": b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
     b"Content-Length: 10\r\n\r\n{",
     "nothing": b"",
     "method-unknown": b"FOO / HTTP/1.1\r\nHost: x\r\n\r\n",
-    "bad-json": b"POST /graphql HTTP/1.1\r\nContent-Type: application/json\r\n"
+    "bad-json": b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
     b"Content-Length: 5\r\nConnection: close\r\n\r\n{oops",
-    "bad-graphql": b"GET /graphql?query=%7B HTTP/1.1\r\nConnection: close\r\n\r\n",
-    "bad-sparql": b"GET /sparql?query=SELEC HTTP/1.1\r\nConnection: close\r\n\r\n",
+    "bad-graphql": b"GET /graphql?query=%7B HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    "bad-sparql": b"GET /sparql?query=SELEC HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
 }
 
 

@@ -5,7 +5,8 @@ server over raw sockets.
   arrives in one read or many: a 100 KB `Accept`, target or pile of headers sent at once gets
   431, as does one sent in pieces; a head just inside the limit is served.
 - `Accept` may list at most `MAX_MEDIA_RANGES` entries, on one line or several: past it, 400
-  `TOO_MANY_MEDIA_RANGES` on any route; at it, the usual negotiation.
+  `TOO_MANY_MEDIA_RANGES` on any route; at it, the usual negotiation. Ranges are separated
+  by commas outside quoted strings: commas in a quoted parameter value count for nothing.
 """
 
 from __future__ import annotations
@@ -92,3 +93,29 @@ def test_as_many_media_ranges_as_allowed_are_negotiated(server):
         status, headers, _ = parse(read_response(sock))
     assert status == 200
     assert headers["content-type"].startswith("application/n-triples")
+
+
+COMMAS = "," * (MAX_MEDIA_RANGES + 6)
+QUOTED_COMMAS = {
+    "one-value": [f'text/turtle;x="{COMMAS}"'],
+    "escaped-quotes": [f'text/turtle;x="\\"{COMMAS}\\""'],
+    "several-values": [f'text/turtle;x="{COMMAS}";y="{COMMAS}", image/png;z="{COMMAS}"'],
+    "several-lines": [f'image/png;x="{COMMAS}";q=0.1', f'text/turtle;y="{COMMAS}"'],
+    "an-open-quote": [f'text/turtle;x="{COMMAS}'],
+}
+
+
+@pytest.mark.parametrize("name", list(QUOTED_COMMAS))
+def test_commas_in_quoted_values_are_not_media_ranges(server, name):
+    head = get("/export?graph=inferred", *(f"Accept: {v}" for v in QUOTED_COMMAS[name]))
+    with connect(server.port) as sock:
+        sock.sendall(head)
+        status, headers, _ = parse(read_response(sock))
+    assert status == 200
+    assert headers["content-type"].startswith("text/turtle")
+
+
+def test_ranges_with_quoted_values_past_the_limit_get_400(server):
+    value = ", ".join(f'text/turtle;x="{n},{n}"' for n in range(MAX_MEDIA_RANGES + 1))
+    raw = send_head(server.port, get("/export", f"Accept: {value}"))
+    assert_coded(raw, 400, "TOO_MANY_MEDIA_RANGES")

@@ -12,6 +12,8 @@ Expected counts come from the graph as the project loads it, never typed in.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from blkg.graph import GRAPH_NAMES
@@ -147,3 +149,65 @@ def test_a_protocol_dataset_without_default_graphs_has_an_empty_default_graph(cl
 def test_a_protocol_dataset_without_named_graphs_has_none_by_name(client, graph):
     params = {"default-graph-uri": iri(graph, "data")}
     assert by_graph(client, BY_GRAPH.format(dataset=""), **params) == {}
+
+
+# -- the default graph is a merge, a set: a graph named twice adds nothing ------------------------
+
+
+def spellings(graph, name: str) -> list[str]:
+    """Ways to write the IRI of graph `name` in a dataset clause (full, prefixed, relative)."""
+    return [f"<{iri(graph, name)}>", f"g:{name}", f"<{name}>"]
+
+
+def with_prologue(graph, query: str) -> str:
+    base = f"{graph.settings.base_iri}graph/"
+    return f"BASE <{base}>\nPREFIX g: <{base}>\n{query}"
+
+
+@pytest.mark.parametrize("times", [2, 3])
+@pytest.mark.parametrize("name", GRAPH_NAMES)
+def test_a_graph_repeated_in_from_counts_once(client, graph, name, times):
+    dataset = " ".join(f"FROM <{iri(graph, name)}>" for _ in range(times))
+    assert count(client, COUNT.format(dataset=dataset)) == size(graph, name)
+
+
+@pytest.mark.parametrize("name", GRAPH_NAMES)
+def test_a_graph_repeated_in_from_under_other_spellings_counts_once(client, graph, name):
+    dataset = " ".join(f"FROM {spelling}" for spelling in spellings(graph, name))
+    query = with_prologue(graph, COUNT.format(dataset=dataset))
+    assert count(client, query) == size(graph, name)
+
+
+def test_repeats_among_several_from_graphs_count_once(client, graph):
+    names = ("ontology", "data", "ontology", "data", "ontology")
+    dataset = " ".join(f"FROM <{iri(graph, name)}>" for name in names)
+    assert count(client, COUNT.format(dataset=dataset)) == size(graph, "ontology", "data")
+
+
+def test_a_graph_repeated_in_from_named_counts_once(client, graph):
+    names = ("ontology", "inferred", "ontology", "inferred")
+    dataset = " ".join(f"FROM NAMED <{iri(graph, name)}>" for name in names)
+    query = with_prologue(graph, BY_GRAPH.format(dataset=dataset + " FROM NAMED g:ontology"))
+    expected = {iri(graph, n): size(graph, n) for n in ("ontology", "inferred")}
+    assert by_graph(client, query) == expected
+
+
+@pytest.mark.parametrize("name", GRAPH_NAMES)
+def test_a_repeated_default_graph_uri_counts_once(client, graph, name):
+    params = {"default-graph-uri": [iri(graph, name)] * 3}
+    assert count(client, COUNT.format(dataset=""), **params) == size(graph, name)
+
+
+def test_a_repeated_named_graph_uri_counts_once(client, graph):
+    params = {"named-graph-uri": [iri(graph, "data"), iri(graph, "data")]}
+    assert by_graph(client, BY_GRAPH.format(dataset=""), **params) == {
+        iri(graph, "data"): size(graph, "data")
+    }
+
+
+def test_the_shipped_graphs_share_no_triple(graph):
+    """The engine counts a triple once per graph it is in when it merges different graphs (the
+    union, several FROM): exact only because no two shipped graphs share a triple."""
+    for first, second in itertools.combinations(GRAPH_NAMES, 2):
+        shared = set(graph.named(first)) & set(graph.named(second))
+        assert not shared, f"{first} and {second} share {len(shared)} triples"

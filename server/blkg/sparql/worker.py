@@ -34,9 +34,12 @@ import os
 import resource
 import signal
 import sys
+from urllib.parse import urljoin
 
 import orjson
 import pyoxigraph as ox
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from blkg.sparql import results
 from blkg.sparql.checks import SERVICE_MESSAGE, SOLUTION_FORMS, Prepared, Refused, prepare
@@ -82,7 +85,7 @@ def answer(store: ox.Store, request: dict, prefixes: dict[str, str]) -> tuple[di
         format_name = request["results"] if query.form in SOLUTION_FORMS else request["graph"]
         if format_name is None:
             return {"ok": False, "status": 406, "code": "NOT_ACCEPTABLE", "form": query.form}, b""
-        options = _dataset(request, query)
+        options = _dataset(request, query, prefixes)
         out = results.CappedBuffer(request["max_bytes"])
         found = store.query(query.text, prefixes=prefixes, **options)
         _write(query.form, found, format_name, request["max_results"], prefixes, out)
@@ -103,20 +106,66 @@ def answer(store: ox.Store, request: dict, prefixes: dict[str, str]) -> tuple[di
     return {"ok": True, "form": query.form, "format": format_name}, out.getvalue()
 
 
-def _dataset(request: dict, query: Prepared) -> dict:
-    """The dataset options: the protocol's graphs, else the query's own, else the union."""
+def _dataset(request: dict, query: Prepared, prefixes: dict[str, str]) -> dict:
+    """The dataset options: the protocol's graphs, else the query's own, else the union.
+
+    The default graph is an RDF merge, a set: pyoxigraph would read a graph named twice (in
+    `FROM` or `default-graph-uri`) twice, and count its triples twice, so each graph is passed
+    once (likewise for the named graphs). The shipped graphs share no triple, so the merge of
+    different graphs needs no more than that.
+    """
     default, named = request.get("default_graphs") or [], request.get("named_graphs") or []
     if default or named:
         try:
-            return {
-                "default_graph": [ox.NamedNode(g) for g in default],
-                "named_graphs": [ox.NamedNode(g) for g in named],
-            }
+            return _graphs(default, named)
         except ValueError as error:
             raise Refused("BAD_REQUEST", f"A graph URI is not a valid IRI: {error}.") from None
     if query.names_dataset:
-        return {}  # pyoxigraph builds the dataset from FROM and FROM NAMED
+        return _own_dataset(query.text, prefixes)
     return {"use_default_graph_as_union": True}
+
+
+def _graphs(default: list[str], named: list[str]) -> dict:
+    """pyoxigraph's dataset options for these graph IRIs, each graph once."""
+    return {
+        "default_graph": [ox.NamedNode(g) for g in dict.fromkeys(default)],
+        "named_graphs": [ox.NamedNode(g) for g in dict.fromkeys(named)],
+    }
+
+
+def _own_dataset(text: str, prefixes: dict[str, str]) -> dict:
+    """The dataset the query's `FROM` and `FROM NAMED` describe, as options (which replace
+    them); or none, leaving pyoxigraph to report what it cannot read in them."""
+    try:
+        prologue, query = parseQuery(text)
+        resolve = _resolver(prologue, prefixes)
+        clauses = query.datasetClause or []
+        default = [resolve(c.default) for c in clauses if c.default is not None]
+        named = [resolve(c.named) for c in clauses if c.named is not None]
+        return _graphs(default, named)
+    except (KeyError, ValueError):  # an unknown prefix, a bad IRI: pyoxigraph's error says which
+        return {}
+
+
+def _resolver(prologue, prefixes: dict[str, str]):
+    """A function giving the full IRI of an IRI or prefixed name written after `prologue`.
+
+    Written here rather than with rdflib's `Prologue`, which builds an rdflib graph and so
+    imports modules: the sealed worker can open no file.
+    """
+    base, namespaces = "", dict(prefixes)
+
+    def resolve(term) -> str:
+        if isinstance(term, CompValue) and term.name == "pname":
+            return namespaces[term.prefix or ""] + (term.localname or "")
+        return urljoin(base, str(term)) if base else str(term)
+
+    for declaration in prologue:
+        if declaration.name == "Base":
+            base = resolve(declaration.iri)
+        elif declaration.name == "PrefixDecl":
+            namespaces[declaration.prefix or ""] = resolve(declaration.iri)
+    return resolve
 
 
 def _write(form: str, found, format_name: str, limit: int, prefixes: dict, out) -> None:

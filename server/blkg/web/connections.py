@@ -17,11 +17,14 @@ Receiving a request:
   the parser reports them, and the bytes of a head still incomplete as they arrive (which
   bounds what the parser buffers of a header not yet ended). Past it, 431;
 - `Accept` may list at most `blkg.web.negotiation.MAX_MEDIA_RANGES` entries (all `Accept`
-  lines together): past it, 400 `TOO_MANY_MEDIA_RANGES`, so negotiation never reads more;
+  lines together; a comma inside a quoted string separates nothing): past it, 400
+  `TOO_MANY_MEDIA_RANGES`, so negotiation never reads more;
 - HTTP/1.1 and HTTP/1.0 are served (nginx speaks 1.0 to its upstreams, and so do many health
   checkers); HTTP/2.0 and anything that is not HTTP get 400, and so does the version-less
   HTTP/0.9 form: as soon as its line has ended when it begins a read (as a 0.9 client, which
   sends one request per connection, does), else when its head ends, or at the head deadline;
+- an HTTP/1.1 request without a `Host` header, and any request with more than one, get 400
+  `BAD_REQUEST` (RFC 9112, section 3.2); HTTP/1.0 may leave `Host` out;
 - the body must be complete within `Limits.body_timeout_seconds` (`BLKG_BODY_TIMEOUT`) of the
   head: otherwise 408;
 - the application sees a request only once its body has arrived whole, or once more of it has
@@ -66,7 +69,7 @@ import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from blkg.config import Limits
-from blkg.web.negotiation import MAX_MEDIA_RANGES
+from blkg.web.negotiation import MAX_MEDIA_RANGES, count_media_ranges
 
 SERVED_VERSIONS = frozenset({"1.0", "1.1"})
 # What a head holds besides its target and headers: the shortest method, spaces, version and
@@ -97,6 +100,19 @@ def _not_http() -> Refusal:
     )
 
 
+def _bad_host(hosts: int) -> Refusal:
+    if hosts == 0:
+        problem = "The HTTP/1.1 request has no Host header, which HTTP/1.1 requires"
+    else:
+        problem = f"The request has {hosts} Host headers"
+    return Refusal(
+        400,
+        "BAD_REQUEST",
+        f"{problem} (RFC 9112, section 3.2): send exactly one, naming the server you are "
+        "asking, e.g. `Host: localhost:8000`.",
+    )
+
+
 def _head_too_large(limit: int) -> Refusal:
     return Refusal(431, "HEADERS_TOO_LARGE", f"The request line and headers exceed {limit} bytes.")
 
@@ -121,6 +137,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self.head_received = 0  # bytes of an incomplete head, read by read
         self.head_parsed = 0  # bytes of the head the parser has reported
         self.accept_ranges = 0
+        self.hosts = 0  # Host header lines of the request being parsed
         self.request_line: bytes | None = None  # the start of a head, until its line is checked
         self.refusal: Refusal | None = None  # why a parser callback stopped the parser
         self.pending: Refusal | None = None  # a refusal waiting for earlier answers to go
@@ -226,7 +243,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_begin()
         self.reading_head, self.in_message = True, True
         self.messages_begun += 1
-        self.head_received = self.accept_ranges = 0
+        self.head_received = self.accept_ranges = self.hosts = 0
         self.head_parsed = HEAD_FRAMING
         self.request_line = b""
         self.parsed_cycle = None
@@ -238,8 +255,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_header(self, name: bytes, value: bytes) -> None:
         super().on_header(name, value)
         self._count_parsed(len(name) + len(value) + HEADER_FRAMING)
-        if name.lower() == b"accept":
-            self.accept_ranges += value.count(b",") + 1
+        name = name.lower()
+        if name == b"host":
+            self.hosts += 1
+        elif name == b"accept":
+            self.accept_ranges += count_media_ranges(value.decode("latin-1"))
             if self.accept_ranges > MAX_MEDIA_RANGES:
                 self._stop_parsing(
                     Refusal(
@@ -263,6 +283,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                     f"HTTP/{version} is not served here; send HTTP/1.1 (or HTTP/1.0).",
                 )
             )
+        if self.hosts > 1 or (self.hosts == 0 and version == "1.1"):
+            self._stop_parsing(_bad_host(self.hosts))
         super().on_headers_complete()
         self.parsed_cycle = self.cycle
 

@@ -10,10 +10,14 @@ The cost is linear in the header and the offers: the ranges are indexed once by 
 match (an exact type, a `type/*`, `*/*`), and each offer looks up its three candidates. A
 header lists at most `MAX_MEDIA_RANGES` ranges; the connection refuses a request with more
 before it reaches a route (`blkg.web.connections`), so only the first that many are read here.
+Ranges are separated by the commas outside quoted strings (a parameter's value may be a quoted
+string, RFC 9110 section 5.6.4, holding commas, semicolons and backslash escapes): both the
+count and the split read the header with its quoted strings blanked, in one linear pass.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +25,10 @@ from starlette.requests import Request
 
 # Comma-separated entries an `Accept` header may list (browsers send about ten).
 MAX_MEDIA_RANGES = 64
+# A quoted string: a backslash escapes the next character; one left open runs to the end of the
+# value. Each character can be read only one way (runs of plain characters, each escape
+# followed by another run), so matching is linear, never backtracking.
+QUOTED_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -48,12 +56,23 @@ class NotAcceptable(Exception):
     """No offered representation fits the request; the message says what would."""
 
 
+def count_media_ranges(value: str) -> int:
+    """How many entries (empty ones too) one `Accept` line lists."""
+    return _unquoted(value).count(",") + 1
+
+
+def _unquoted(value: str) -> str:
+    """`value` with each quoted string emptied (`""`): what is left of its commas and
+    semicolons separates; no parameter whose value may be quoted is read here."""
+    return QUOTED_STRING.sub('""', value) if '"' in value else value
+
+
 def parse_accept(header: str | None) -> list[MediaRange]:
     """The media ranges of an `Accept` header (its first `MAX_MEDIA_RANGES` entries);
     malformed entries are skipped."""
     if header is None or not header.strip():
         return [MediaRange("*", "*", 1.0, 0)]
-    entries = header.split(",", MAX_MEDIA_RANGES)[:MAX_MEDIA_RANGES]
+    entries = _unquoted(header).split(",", MAX_MEDIA_RANGES)[:MAX_MEDIA_RANGES]
     ranges = []
     for position, entry in enumerate(entries):
         parsed = _parse_range(entry, position)
@@ -132,10 +151,12 @@ def negotiate(request: Request, offered: Mapping[str, str]) -> str:
         raise NotAcceptable(
             f"format={override} is not available here; use one of: {', '.join(_names(offered))}."
         )
-    chosen = choose(request.headers.get("accept"), list(offered))
+    # Several Accept lines are one list (RFC 9110, section 5.3), as the connection counts them.
+    accept = ", ".join(request.headers.getlist("accept")) or None
+    chosen = choose(accept, list(offered))
     if chosen is None:
         raise NotAcceptable(
-            f"None of the media types in Accept ({request.headers.get('accept')}) is available "
+            f"None of the media types in Accept ({accept}) is available "
             f"here. Available: {', '.join(_canonical(offered))} "
             f"(or ?format={'|'.join(_names(offered))})."
         )
@@ -153,4 +174,12 @@ def _canonical(offered: Mapping[str, str]) -> list[str]:
     return list(first.values())
 
 
-__all__ = ["MAX_MEDIA_RANGES", "MediaRange", "NotAcceptable", "choose", "negotiate", "parse_accept"]
+__all__ = [
+    "MAX_MEDIA_RANGES",
+    "MediaRange",
+    "NotAcceptable",
+    "choose",
+    "count_media_ranges",
+    "negotiate",
+    "parse_accept",
+]
