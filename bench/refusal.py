@@ -1,17 +1,22 @@
 """What refusing over-budget GraphQL queries costs the server, and `/health` meanwhile.
 
 Four clients send over-budget queries back to back (each one distinct, so no cache answers
-it: lists nested in lists, varied by an alias), while a fifth asks `/health` at a steady
-pace. The figures: the server's CPU time per refusal (the event loop it takes from everybody
-else), the refusals' latency, and `/health`'s p50 and p99 meanwhile. Targets (issue 9): a
+it: lists nested in lists, varied by an alias), while a process of its own asks `/health` at
+a steady pace (`python -m bench.refusal PORT SECONDS`). The figures: the server's CPU time
+per refusal (the event loop it takes from everybody else), the refusals' latency, and
+`/health`'s p50 and p99 meanwhile. Targets (issue 9): a
 refusal costs at most 50 ms of the loop; `/health` p99 stays under 50 ms.
 """
 
 from __future__ import annotations
 
 import statistics
+import subprocess
+import sys
 import threading
 import time
+
+import orjson
 
 from bench import servers
 
@@ -28,6 +33,18 @@ def over_budget(n: int) -> bytes:
     return f'{{"query": "{{ a{n}: responsibilities {{ {inner} }} }}"}}'.encode()
 
 
+def probe_health(port: int, seconds: float) -> list[float]:
+    """Latencies of `GET /health` asked every `HEALTH_EVERY_S` for `seconds`."""
+    latencies = []
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until:
+        started = time.perf_counter()
+        servers.request(port, "GET", "/health", None, {}, 30)
+        latencies.append(time.perf_counter() - started)
+        time.sleep(HEALTH_EVERY_S)
+    return latencies
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -37,7 +54,6 @@ def measure(server: servers.Server, seconds: float) -> dict:
     stop = threading.Event()
     refusals: list[float] = []
     statuses: dict[str, int] = {}
-    health: list[float] = []
     lock = threading.Lock()
     counter = iter(range(10**9))
 
@@ -59,24 +75,19 @@ def measure(server: servers.Server, seconds: float) -> dict:
                 refusals.append(elapsed)
                 statuses[str(status)] = statuses.get(str(status), 0) + 1
 
-    def prober() -> None:
-        while not stop.is_set():
-            started = time.perf_counter()
-            servers.request(server.port, "GET", "/health", None, {}, 30)
-            health.append(time.perf_counter() - started)
-            stop.wait(HEALTH_EVERY_S)
-
     threads = [threading.Thread(target=attacker) for _ in range(CLIENTS)]
-    threads.append(threading.Thread(target=prober))
     cpu_before = servers.cpu_seconds(server.process.pid)
-    for thread in threads:
-        thread.start()
-    try:
-        stop.wait(seconds)
-    finally:
-        stop.set()
+    # The prober is a process of its own, so the attackers' threads do not delay it.
+    command = [sys.executable, "-m", "bench.refusal", str(server.port), str(seconds)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE) as probing:
         for thread in threads:
-            thread.join()
+            thread.start()
+        try:
+            health = orjson.loads(probing.communicate(timeout=seconds + 60)[0])
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
     cpu = servers.cpu_seconds(server.process.pid) - cpu_before
     return {
         "clients": CLIENTS,
@@ -108,3 +119,7 @@ def targets(result: dict) -> list[dict]:
 
 
 __all__ = ["measure", "targets"]
+
+
+if __name__ == "__main__":
+    sys.stdout.write(orjson.dumps(probe_health(int(sys.argv[1]), float(sys.argv[2]))).decode())
