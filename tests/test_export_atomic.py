@@ -96,6 +96,10 @@ STOPPING_AT = """
 import os, signal, sys, tempfile
 from blkg import export
 
+# A process started in the background by a non-interactive shell inherits SIGINT ignored;
+# the export must meet Ctrl-C as a user's terminal delivers it.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 MODULE, NAME, WHEN = {module}, {name!r}, {when!r}
 step = getattr(MODULE, NAME)
 armed = False
