@@ -8,16 +8,19 @@ The data does not change while the server runs, so the size of an answer follows
 document, the variables and the data alone. `answer_size` computes it before anything is
 built, the way GraphQL execution collects fields (fragments, `@skip`/`@include`, type
 conditions, arguments and variables), resolving only the fields that have sub-selections and
-counting each (object, selection) pair once: a count of fields costs a few calls per distinct
-object, not one per field of the answer. `BudgetedExecution` runs that count first on every
-execution (strawberry's full path, and the prepared plans of `blkg.api.prepared` through
-`blkg.api.execution`), and refuses an answer of more than `Limits.max_resolved_fields`
-(`BLKG_MAX_RESOLVED_FIELDS`) fields with one error, code `RESULT_TOO_LARGE`, and no data.
+counting each (selection, object) pair once, selections written alike (thirty aliases of one
+field) sharing one count: a count costs a few calls per distinct object, not one per field of
+the answer. `BudgetedExecution` runs that count first on every execution, and refuses an
+answer of more than `Limits.max_resolved_fields` (`BLKG_MAX_RESOLVED_FIELDS`) fields with one
+error, code `RESULT_TOO_LARGE`, and no data; `blkg.api.execution` runs the same count before
+a kept plan answers. Within the budget, the answer is built by a plan compiled on the spot
+(`blkg.api.prepared`), or by graphql-core where plans do not reach.
 
 The count is the size of the answer when no field fails; a field that fails is counted as
 itself, without what it would have held, so the count is never below what execution resolves.
-As a second line, execution still counts the fields it resolves and stops at once past the
-budget (`execute_field`), should a resolver ever answer differently from the count.
+As a second line, graphql-core's execution still counts the fields it resolves and stops at
+once past the budget (`execute_field`), should a resolver ever answer differently from the
+count.
 """
 
 from __future__ import annotations
