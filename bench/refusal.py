@@ -1,10 +1,13 @@
 """What refusing over-budget GraphQL queries costs the server, and `/health` meanwhile.
 
-Four clients send over-budget queries back to back (each one distinct, so no cache answers
-it: lists nested in lists, varied by an alias), while a process of its own asks `/health` at
+Four clients send over-budget queries back to back (lists nested in lists, varied by an
+alias), while a process of its own asks `/health` at
 a steady pace (`python -m bench.refusal PORT SECONDS`). The figures: the server's CPU time
 per refusal (the event loop it takes from everybody else), the refusals' latency, and
-`/health`'s p50 and p99 meanwhile. Targets (issue 9): a
+`/health`'s p50 and p99 meanwhile. Two variants: every query text distinct, and every text
+sent twice (in request bodies that differ, so the response cache does not answer the second:
+the server's document cache keeps a text from its second sighting, so this variant fills it).
+Targets (issue 9): a
 refusal costs at most 50 ms of the loop; `/health` p99 stays under 50 ms.
 """
 
@@ -26,11 +29,15 @@ REFUSAL_LIMIT_MS = 50
 HEALTH_P99_LIMIT_MS = 50
 
 
-def over_budget(n: int) -> bytes:
+def over_budget(n: int, sightings: int = 1) -> bytes:
+    """The `n`th request: its query text is the same for `sightings` requests in a row; the
+    bodies differ by spaces in the JSON."""
     inner = "number"
     for level in range(6, 0, -1):
         inner = f"{'sessions' if level % 2 else 'responsibilities'} {{ {inner} }}"
-    return f'{{"query": "{{ a{n}: responsibilities {{ {inner} }} }}"}}'.encode()
+    text, sighting = divmod(n, sightings)
+    spaces = " " * sighting
+    return f'{{{spaces}"query": "{{ a{text}: responsibilities {{ {inner} }} }}"}}'.encode()
 
 
 def probe_health(port: int, seconds: float) -> list[float]:
@@ -50,7 +57,7 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def measure(server: servers.Server, seconds: float) -> dict:
+def measure(server: servers.Server, seconds: float, sightings: int = 1) -> dict:
     stop = threading.Event()
     refusals: list[float] = []
     statuses: dict[str, int] = {}
@@ -66,7 +73,7 @@ def measure(server: servers.Server, seconds: float) -> dict:
                 server.port,
                 "POST",
                 "/graphql",
-                over_budget(n),
+                over_budget(n, sightings),
                 {"Content-Type": "application/json"},
                 30,
             )
@@ -91,6 +98,7 @@ def measure(server: servers.Server, seconds: float) -> dict:
     cpu = servers.cpu_seconds(server.process.pid) - cpu_before
     return {
         "clients": CLIENTS,
+        "sightings": sightings,
         "refusals": len(refusals),
         "statuses": statuses,
         "server_cpu_ms_per_refusal": 1000 * cpu / max(1, len(refusals)),
@@ -102,18 +110,21 @@ def measure(server: servers.Server, seconds: float) -> dict:
     }
 
 
-def targets(result: dict) -> list[dict]:
+def targets(results: list[dict]) -> list[dict]:
+    """The targets, each met by the worst of the variants measured."""
+    cpu = max(result["server_cpu_ms_per_refusal"] for result in results)
+    health = max(result["health_p99_ms"] for result in results)
     return [
         {
             "target": f"a refusal costs at most {REFUSAL_LIMIT_MS} ms of the server's loop",
-            "value": round(result["server_cpu_ms_per_refusal"], 2),
-            "met": result["server_cpu_ms_per_refusal"] <= REFUSAL_LIMIT_MS,
+            "value": round(cpu, 2),
+            "met": cpu <= REFUSAL_LIMIT_MS,
         },
         {
             "target": f"/health p99 under {HEALTH_P99_LIMIT_MS} ms during {CLIENTS} "
             "clients' over-budget queries",
-            "value": round(result["health_p99_ms"], 2),
-            "met": result["health_p99_ms"] < HEALTH_P99_LIMIT_MS,
+            "value": round(health, 2),
+            "met": health < HEALTH_P99_LIMIT_MS,
         },
     ]
 

@@ -11,7 +11,7 @@ import tracemalloc
 
 import pytest
 
-from blkg.api.documents import DocumentCache
+from blkg.api.documents import DocumentCache, nodes
 from blkg.api.execution import GraphQLService
 from blkg.api.schema import build_schema
 from blkg.config import Limits
@@ -61,8 +61,9 @@ def test_distinct_padded_queries_hold_no_more_than_the_document_cache_bound(cata
 
     async def ask_all():
         for query in queries:
-            answer = await service.answer(query, None, None)
-            assert answer.status == 200
+            for _ in range(2):  # a document is kept from its second sighting
+                answer = await service.answer(query, None, None)
+                assert answer.status == 200
 
     grown = grown_while(lambda: asyncio.run(ask_all()))
     assert schema.documents.bytes <= BOUND
@@ -76,6 +77,73 @@ def test_the_document_cache_charges_at_least_what_a_document_really_holds():
     charged: list[int] = []
     grown = grown_while(lambda: charged.append(cache.parse(query).bytes))
     assert grown <= charged[0]
+
+
+def test_a_document_is_kept_from_its_second_sighting():
+    cache = DocumentCache(BOUND)
+    query = padded(0, "whitespace")
+    first = cache.parse(query)
+    assert cache.get(query) is None
+    second = cache.parse(query)
+    assert second is not first
+    assert cache.get(query) is second
+    assert cache.parse(query) is second
+
+
+@pytest.mark.parametrize("padding", ["comment lines", "one long comment"])
+def test_kept_documents_hold_no_tokens(padding):
+    cache = DocumentCache(BOUND)
+    query = padded(0, padding)
+    for _ in range(2):
+        tree = cache.parse(query).tree
+    locations = [node.loc for node in nodes(tree)]
+    assert all(loc is not None for loc in locations)
+    assert all(loc.start_token is None and loc.end_token is None for loc in locations)
+
+
+def test_errors_from_a_kept_document_keep_their_line_and_column(catalog):
+    schema = build_schema(Limits())
+    service = GraphQLService(schema, catalog, schema.documents, 20_000)
+    query = "{\n  framework {\n    nmae\n  }\n}"
+
+    async def ask_thrice():
+        return [await service.answer(query, None, None) for _ in range(3)]
+
+    answers = asyncio.run(ask_thrice())
+    assert schema.documents.get(query) is not None
+    assert {answer.body for answer in answers} == {answers[0].body}
+    assert b'"locations":[{"line":3,"column":5}]' in answers[0].body
+
+
+def test_one_off_documents_leave_nothing_for_the_garbage_collector(catalog):
+    """Hostile variety (every query distinct, every one refused) grows no heap that the
+    collector's full collections walk: their pauses delay every other request."""
+    schema = build_schema(Limits())
+    service = GraphQLService(schema, catalog, schema.documents, 20_000)
+    nested = "number"
+    for level in range(6, 0, -1):
+        nested = f"{'sessions' if level % 2 else 'responsibilities'} {{ {nested} }}"
+
+    async def refuse(numbers):
+        for n in numbers:
+            query = f"{{ a{n}: responsibilities {{ {nested} }} }}"
+            answer = await service.answer(query, None, None)
+            assert answer.status == 400
+
+    asyncio.run(refuse(range(20)))  # what the first requests build once
+    gc.collect()
+    before = len(gc.get_objects())
+    asyncio.run(refuse(range(20, 520)))
+    gc.collect()
+    assert len(gc.get_objects()) - before < 100
+
+
+def test_sightings_are_bounded():
+    cache = DocumentCache(BOUND)
+    for n in range(3 * cache.max_sightings):
+        cache.parse(f"{{ a{n}: framework {{ name }} }}")
+    assert len(cache._sightings) <= cache.max_sightings
+    assert len(cache) == 0
 
 
 def test_the_response_cache_charges_keys_bodies_and_headers():

@@ -63,7 +63,7 @@ class Limits:
     # Memory the GraphQL caches may hold: finished answers (bodies, headers and keys), and
     # parsed documents with their validation results and plans (blkg.api.documents).
     graphql_answer_cache_bytes: int = 64 * 1024 * 1024
-    graphql_document_cache_bytes: int = 16 * 1024 * 1024
+    graphql_document_cache_bytes: int = 4 * 1024 * 1024
     sparql_timeout_seconds: float = 5.0
     sparql_max_results: int = 10_000
     # The most bytes a SPARQL answer may take, serialised (the worker stops writing past it).

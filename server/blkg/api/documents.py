@@ -8,11 +8,12 @@ variables last seen. Plans depend on the document and operation only; answer siz
 variables too, so they are kept under both.
 
 The cache is bounded by what it really holds, not by a count of entries alone: each entry is
-charged the memory of its text, of every token the lexer kept (comments included: a query
-padded with comments is charged for them) and of every node of its tree, as `sys.getsizeof`
-reports them, plus a fixed charge per plan field. Past `max_bytes` the least recently used
-entries go. `DocumentCache.extension` plugs it into strawberry, replacing its parser and
-validation caches (which keep every text as a key and count entries only).
+charged the memory of its text (comments and padding included) and of every node of its tree,
+as `sys.getsizeof` reports them, plus a fixed charge per plan field; the lexer's tokens are
+dropped from kept trees (`compact`). An eighth of `max_bytes` is set aside for remembering
+sightings (below); past the rest, the least recently used entries go.
+`DocumentCache.extension` plugs it into strawberry, replacing its parser and validation caches
+(which keep every text as a key and count entries only).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from strawberry.extensions import SchemaExtension
 PLAN_BYTES_PER_FIELD = 1200
 # The entry itself, its dictionaries and key.
 ENTRY_BYTES = 600
+# What remembering one sighting holds: an int and its slot in a set.
+SIGHTING_BYTES = 64
 # Answer sizes kept per document: enough for the variables a client polls with.
 SIZES_PER_DOCUMENT = 8
 
@@ -45,7 +48,7 @@ class Document:
     __slots__ = ("bytes", "errors", "plans", "sizes", "tree")
 
     def __init__(self, tree: DocumentNode):
-        self.tree = tree
+        self.tree = compact(tree)
         self.errors: list | None = None  # None until validated
         self.plans: dict = {}  # operation name -> Plan, or None when it cannot be prepared
         self.sizes: OrderedDict = OrderedDict()  # (operation, variables) -> fields
@@ -62,12 +65,23 @@ class Document:
 
 
 class DocumentCache:
-    """Documents by digest, least recently used first out, within `max_bytes` in all."""
+    """Documents by digest, least recently used first out, within `max_bytes` in all.
+
+    A document is kept from its second sighting on. The first time, it is parsed and
+    validated for its request and then dropped: one-off texts (every request of a client
+    that varies its query, every hostile variation) never displace the documents clients
+    send again and again, and never grow the part of the heap that the garbage collector's
+    full collections walk, whose pauses every other request waits out. Sightings are kept
+    as 64-bit prefixes of digests, forgotten all at once when `max_sightings` is reached.
+    """
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.bytes = 0
         self._entries: OrderedDict[bytes, Document] = OrderedDict()
+        self._sightings: set[int] = set()
+        self.max_sightings = max(1, max_bytes // SIGHTING_BYTES // 8)
+        self._entries_bound = max_bytes - self.max_sightings * SIGHTING_BYTES
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -81,11 +95,25 @@ class DocumentCache:
 
     def parse(self, query: str, **options) -> Document:
         """The cached document of `query`, parsing it first if needed (errors propagate)."""
-        entry = self.get(query)
-        if entry is None:
-            entry = Document(parse(query, **options))
-            self._add(digest(query), entry)
+        key = digest(query)
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+            return entry
+        entry = Document(parse(query, **options))
+        if self._seen_before(key):
+            self._add(key, entry)
         return entry
+
+    def _seen_before(self, key: bytes) -> bool:
+        sighting = int.from_bytes(key[:8], "big")
+        if sighting in self._sightings:
+            self._sightings.discard(sighting)
+            return True
+        if len(self._sightings) >= self.max_sightings:
+            self._sightings.clear()
+        self._sightings.add(sighting)
+        return False
 
     def charge(self, entry: Document, plan_fields: int) -> None:
         """Count a plan added to `entry` against the bound."""
@@ -95,14 +123,14 @@ class DocumentCache:
         self._evict()
 
     def _add(self, key: bytes, entry: Document) -> None:
-        if entry.bytes > self.max_bytes // 8:
+        if entry.bytes > self._entries_bound // 8:
             return  # one huge document must not evict everything else
         self._entries[key] = entry
         self.bytes += entry.bytes
         self._evict()
 
     def _evict(self) -> None:
-        while self.bytes > self.max_bytes and self._entries:
+        while self.bytes > self._entries_bound and self._entries:
             _, evicted = self._entries.popitem(last=False)
             self.bytes -= evicted.bytes
 
@@ -132,38 +160,46 @@ class _CachedDocuments(SchemaExtension):
             self.entry.errors = context.pre_execution_errors or []
 
 
-# A token's own values; its numbers are objects of their own past the interpreter's small ints.
-_TOKEN_VALUES = ("value", "start", "end", "line", "column")
-
-
-def footprint(tree: DocumentNode) -> int:
-    """The memory a parsed document holds: its source text, tokens and nodes."""
-    size = 0
-    location = tree.loc
-    if location is not None:
-        size += sys.getsizeof(location.source.body)
-        token = location.start_token
-        while token is not None:
-            size += sys.getsizeof(token) + sum(
-                sys.getsizeof(getattr(token, name)) for name in _TOKEN_VALUES
-            )
-            token = token.next
+def nodes(tree: DocumentNode) -> Iterator[Node]:
+    """Every node of a syntax tree, the root first."""
     stack: list = [tree]
     while stack:
         node = stack.pop()
-        size += sys.getsizeof(node)
-        if node.loc is not None:
-            size += sum(sys.getsizeof(v) for v in (node.loc, node.loc.start, node.loc.end))
+        yield node
         for key in node.keys:
             value = getattr(node, key, None)
             if isinstance(value, Node):
                 stack.append(value)
             elif isinstance(value, tuple | list):
-                size += sys.getsizeof(value)
                 stack.extend(v for v in value if isinstance(v, Node))
-            elif isinstance(value, str):
+
+
+def compact(tree: DocumentNode) -> DocumentNode:
+    """`tree` without the lexer's tokens, which its locations link and nothing reads again.
+
+    Every token of the text (comments included) stays reachable from the tree through its
+    locations' `start_token` and `end_token` and their `prev`/`next` chain: one object per
+    token, tracked by the cyclic garbage collector, whose full collections walk everything
+    the cache keeps. Errors need only a location's offsets and source, which stay.
+    """
+    for node in nodes(tree):
+        if node.loc is not None:
+            node.loc.start_token = node.loc.end_token = None
+    return tree
+
+
+def footprint(tree: DocumentNode) -> int:
+    """The memory a parsed document holds: its source text and nodes."""
+    size = 0 if tree.loc is None else sys.getsizeof(tree.loc.source.body)
+    for node in nodes(tree):
+        size += sys.getsizeof(node)
+        if node.loc is not None:
+            size += sum(sys.getsizeof(v) for v in (node.loc, node.loc.start, node.loc.end))
+        for key in node.keys:
+            value = getattr(node, key, None)
+            if isinstance(value, tuple | list | str):
                 size += sys.getsizeof(value)
     return size
 
 
-__all__ = ["Document", "DocumentCache", "digest", "footprint"]
+__all__ = ["Document", "DocumentCache", "compact", "digest", "footprint", "nodes"]
