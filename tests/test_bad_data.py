@@ -55,6 +55,18 @@ def shape_violation(data: Path) -> tuple[Path, str]:
     return data, "situational-awareness"
 
 
+def mistyped_slug(data: Path) -> tuple[Path, str]:
+    path = data / "component-memberships.ttl"
+    path.write_text(
+        path.read_text().replace(
+            "blf:responsibility resp:situational-awareness ",
+            "blf:responsibility resp:situational-awarness ",
+            1,
+        )
+    )
+    return data, "resp:situational-awarness is used but never declared; did you mean"
+
+
 def missing_folder(data: Path) -> tuple[Path, str]:
     return data / "missing", f"{data / 'missing'}: data folder not found"
 
@@ -75,6 +87,7 @@ BREAKAGES: dict[str, Callable[[Path], tuple[Path, str]]] = {
     "malformed Turtle": broken_turtle,
     "duplicate IRI across files": duplicate_iri,
     "shape violation": shape_violation,
+    "mistyped slug": mistyped_slug,
     "missing folder": missing_folder,
     "empty folder": empty_folder,
     "unreadable file": unreadable_file,

@@ -44,9 +44,9 @@ def test_validate_reports_each_violation_with_file_focus_path_and_message(data_c
     assert result.returncode == 1
     assert_no_traceback(result)
     violation = next(line for line in result.stderr.splitlines() if "blf:number" in line)
-    assert str(path) in violation
-    assert "situational-awareness" in violation
-    assert "violation(s)" in result.stderr.splitlines()[-1]
+    line = text.splitlines().index("resp:situational-awareness") + 1
+    assert violation.startswith(f"{path}:{line}: resp:situational-awareness blf:number: ")
+    assert result.stderr.splitlines()[-1] == "blkg: 1 violation; the data was not loaded."
 
 
 def test_validate_reports_turtle_syntax_error_with_file_and_line(data_copy):

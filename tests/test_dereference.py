@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import SKOS, Graph, Namespace, URIRef
 
 from blkg.description import Describer
 from blkg.export import FORMATS
@@ -18,6 +18,7 @@ from blkg.vocabulary import BLF
 from tests.conftest import RunningServer, free_port, http_client
 from tests.rdf_parsing import PARSERS, assert_isomorphic, parse, parse_union
 
+OA = Namespace("http://www.w3.org/ns/oa#")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SITUATIONAL_AWARENESS = "/id/responsibility/situational-awareness"
 
@@ -173,6 +174,25 @@ def test_responsibility_page_lists_its_sessions_in_session_order(client):
     links = [link for link in shown.links if link.startswith("/id/session-link/")]
     assert sessions == [f"/id/session/{n}" for n in (1, 2, 5, 8, 9, 10)]
     assert links == [f"/id/session-link/{n}/situational-awareness" for n in (1, 2, 5, 8, 9, 10)]
+
+
+@pytest.mark.parametrize("path", ["/id/session/2", "/id/session/3", SITUATIONAL_AWARENESS])
+def test_a_page_shows_what_each_link_rests_on_beside_it(client, graph, path):
+    """Basis, depth, rationale and quotations of every qualified link the page lists."""
+    union = graph.union()
+    shown = page(client, path)
+    node = URIRef(graph.settings.base_iri + path.lstrip("/"))
+    links = {s for s, _, _ in union.triples((None, None, node)) if (s, BLF.basis, None) in union}
+    assert links
+    for link in links:
+        basis = union.value(union.value(link, BLF.basis), SKOS.prefLabel)
+        assert str(basis) in shown.content
+        for rationale in union.objects(link, BLF.rationale):
+            assert " ".join(str(rationale).split()) in shown.content
+        for quotation in union.objects(link, BLF.quotation):
+            exact = " ".join(str(union.value(quotation, OA.exact)).split())
+            assert f"“{exact}”" in shown.content
+            assert "/" + quotation.removeprefix(graph.settings.base_iri) in shown.links
 
 
 def test_page_title_is_the_label(client):

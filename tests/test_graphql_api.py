@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import graphql
-from tests.reference import COMPONENT_MEMBERS, RESPONSIBILITIES, SESSIONS, expected_session_links
+from tests.reference import (
+    COMPONENT_MEMBERS,
+    RESPONSIBILITIES,
+    SESSION_DEPTHS,
+    SESSIONS,
+    expected_session_links,
+)
 
 SLUGS = [row[2] for row in RESPONSIBILITIES]
 
@@ -30,12 +36,20 @@ def test_sessions_and_session_links_follow_the_rule(client, number):
     assert {link["session"]["number"]: link["basis"] for link in found["sessionLinks"]} == expected
 
 
+@pytest.mark.parametrize("number", sorted(SESSION_DEPTHS))
+def test_a_session_has_its_depth_and_the_basis_of_that_depth(client, number):
+    query = "query($n: Int!) { session(number: $n) { depth treatment { depth basis } } }"
+    found = data(client, query, {"n": number})["session"]
+    depth, basis = SESSION_DEPTHS[number]
+    assert found == {"depth": depth, "treatment": {"depth": depth, "basis": basis}}
+
+
 @pytest.mark.parametrize("basis", ["SOURCED", "EDITORIAL"])
 def test_responsibility_sessions_filtered_by_basis(client, basis):
     query = """query($b: [Basis!]) { responsibility(slug: "situational-awareness") {
         sessions(basis: $b) { number } } }"""
     found = data(client, query, {"b": [basis]})["responsibility"]["sessions"]
-    expected = {"SOURCED": [1], "EDITORIAL": [2, 5, 8, 9, 10]}[basis]
+    expected = {"SOURCED": [], "EDITORIAL": [1, 2, 5, 8, 9, 10]}[basis]
     assert [s["number"] for s in found] == expected
 
 

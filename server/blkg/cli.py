@@ -129,12 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except ValidationFailed as failure:
-        for violation in failure.violations:
-            print(violation, file=sys.stderr)
-        print(
-            f"blkg: {len(failure.violations)} violation(s); the data was not loaded.",
-            file=sys.stderr,
-        )
+        from blkg.validation import report
+
+        for line in report(failure.violations):
+            print(line, file=sys.stderr)
         return failure.exit_code
     except BLKGError as error:
         print(f"blkg: {error}", file=sys.stderr)

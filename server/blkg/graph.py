@@ -20,7 +20,7 @@ from blkg.errors import ValidationFailed
 from blkg.inference import infer
 from blkg.loading import FileIndex, load_folder, parse_turtle, turtle_files
 from blkg.resources import ontology_dir, shapes_dir
-from blkg.validation import Violation, validate
+from blkg.validation import Problem, validate
 
 GRAPH_NAMES = ("ontology", "data", "inferred")
 ASSERTED = ("ontology", "data")
@@ -105,7 +105,7 @@ def load_knowledge_graph(settings: Settings, *, check: bool = True) -> Knowledge
     return graph
 
 
-def graph_violations(graph: KnowledgeGraph) -> list[Violation]:
+def graph_violations(graph: KnowledgeGraph) -> list[Problem]:
     return validate(graph.union(), graph.shapes, graph.index)
 
 

@@ -2,8 +2,10 @@
 
 Rule (blf:addressRule): a session addresses a responsibility when the session focuses on a
 component that groups the responsibility. A derived link is sourced when both links of one of
-its paths are sourced, and editorial otherwise. The shortcuts blf:inComponent and
-blf:focusesOn are projections of the qualified links they come from.
+its paths are sourced, and editorial otherwise; its rationale names the links of each path with
+their bases, and its provenance (prov:wasDerivedFrom) reaches them and their quotations. The
+shortcuts blf:inComponent and blf:focusesOn are projections of the qualified links they come
+from.
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ class QualifiedLink:
     node: Node
     subject: Node
     component: Node
-    sourced: bool
+    basis: Node | None
+
+    @property
+    def sourced(self) -> bool:
+        return self.basis == BLF.Sourced
 
 
 @dataclass(frozen=True)
@@ -43,8 +49,7 @@ def _links(graph: Graph, cls: URIRef, subject_property: URIRef) -> list[Qualifie
         component = graph.value(node, BLF.component)
         if subject is None or component is None:
             continue  # incomplete links are reported by the shapes, not guessed at here
-        sourced = graph.value(node, BLF.basis) == BLF.Sourced
-        links.append(QualifiedLink(node, subject, component, sourced))
+        links.append(QualifiedLink(node, subject, component, graph.value(node, BLF.basis)))
     return links
 
 
@@ -97,6 +102,7 @@ def _add_link(asserted, inferred, link, session, responsibility, paths, activity
     inferred.add((link, BLF.session, session))
     inferred.add((link, BLF.responsibility, responsibility))
     inferred.add((link, BLF.basis, basis))
+    inferred.add((link, BLF.rationale, Literal(_rationale(asserted, paths), lang="en")))
     inferred.add((link, PROV.wasGeneratedBy, activity))
     inferred.add((session, BLF.addresses, responsibility))
     for path in paths:
@@ -105,6 +111,21 @@ def _add_link(asserted, inferred, link, session, responsibility, paths, activity
             inferred.add((link, PROV.wasDerivedFrom, qualified.node))
             for source in asserted.objects(qualified.node, DCTERMS.source):
                 inferred.add((link, DCTERMS.source, source))
+
+
+def _rationale(asserted: Graph, paths: list[Path]) -> str:
+    """Why the rule joins them: the links of each path, each with its basis."""
+
+    def step(link: QualifiedLink) -> str:
+        basis = _label(asserted, link.basis) if link.basis is not None else "no basis"
+        return f"{_label(asserted, link.node)} ({basis})"
+
+    chains = sorted(f"{step(p.focus)}, and {step(p.membership)}" for p in paths)
+    return (
+        "A session addresses the responsibilities that the components it focuses on group: "
+        + "; ".join(chains)
+        + "."
+    )
 
 
 __all__ = ["infer"]

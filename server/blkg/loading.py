@@ -21,13 +21,16 @@ from blkg.errors import DataFolderError, DuplicateDefinitionError, TurtleSyntaxE
 
 @dataclass
 class FileIndex:
-    """Which file declares (types) each subject, and which files state triples about it."""
+    """Which file declares (types) each subject, which files state triples about it, and the
+    base each file was read with (in loading order; error messages read the files again)."""
 
     declared_in: dict[Node, Path] = field(default_factory=dict)
     stated_in: dict[Node, list[Path]] = field(default_factory=lambda: defaultdict(list))
+    bases: dict[Path, str | None] = field(default_factory=dict)
 
-    def record(self, graph: Graph, path: Path) -> None:
+    def record(self, graph: Graph, path: Path, base: str | None = None) -> None:
         """Remember `path` for the subjects of `graph`; refuse a node declared in two files."""
+        self.bases[path] = base
         for subject in set(graph.subjects(RDF.type)):
             if subject in self.declared_in:
                 raise DuplicateDefinitionError(str(subject), (self.declared_in[subject], path))
@@ -88,7 +91,7 @@ def load_folder(files: Iterable[Path], base: str | None, into: Graph, index: Fil
     """Parse every file into `into`, refusing a node declared in two files."""
     for path in files:
         graph = parse_turtle(path, base)
-        index.record(graph, path)
+        index.record(graph, path, base)
         into += graph
 
 

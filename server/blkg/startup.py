@@ -28,7 +28,7 @@ from typing import TypeVar
 from blkg.config import Settings
 from blkg.errors import ValidationFailed
 from blkg.graph import KnowledgeGraph, graph_violations, load_knowledge_graph
-from blkg.validation import Violation
+from blkg.validation import Problem
 
 App = TypeVar("App")
 
@@ -69,7 +69,7 @@ class ConcurrentValidation:
         os.close(write)
         self.pid, self.pipe = pid, read
 
-    def violations(self) -> list[Violation]:
+    def violations(self) -> list[Problem]:
         """Wait for the child's verdict (or validate here, if there is no child's verdict)."""
         if self.pid is None:
             return graph_violations(self.graph)

@@ -18,6 +18,7 @@ class BLF(DefinedNamespace):
     _fail = True
 
     AnnualOutcome: URIRef
+    Applies: URIRef
     Basis: URIRef
     BasisScheme: URIRef
     ChangeAssociation: URIRef
@@ -28,12 +29,17 @@ class BLF(DefinedNamespace):
     Component: URIRef
     ComponentMembership: URIRef
     Correlation: URIRef
+    Depth: URIRef
+    DepthScheme: URIRef
+    Develops: URIRef
     Editorial: URIRef
     EffectivenessRating: URIRef
     EvidenceReview: URIRef
     Finding: URIRef
     Framework: URIRef
     InstructionalMethod: URIRef
+    Integrates: URIRef
+    Introduces: URIRef
     KnowledgeType: URIRef
     LearningOutcome: URIRef
     MetaAnalysisFinding: URIRef
@@ -59,6 +65,7 @@ class BLF(DefinedNamespace):
     Study: URIRef
     StudyFinding: URIRef
     SummaryFinding: URIRef
+    Treatment: URIRef
     UltimateOutcome: URIRef
     addressRule: URIRef
     addresses: URIRef
@@ -75,6 +82,7 @@ class BLF(DefinedNamespace):
     costDriver: URIRef
     days: URIRef
     deliveryMethod: URIRef
+    depth: URIRef
     design: URIRef
     developsKnowledgeType: URIRef
     effectivenessRating: URIRef
@@ -93,6 +101,7 @@ class BLF(DefinedNamespace):
     interventionPercent: URIRef
     lastYearCovered: URIRef
     learningOutcomeOf: URIRef
+    locator: URIRef
     maxDays: URIRef
     maxParticipants: URIRef
     maxSessions: URIRef
@@ -110,6 +119,7 @@ class BLF(DefinedNamespace):
     priceUnit: URIRef
     principalCount: URIRef
     protocolVersion: URIRef
+    quotation: URIRef
     r: URIRef
     rationale: URIRef
     responsibility: URIRef

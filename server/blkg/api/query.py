@@ -7,7 +7,15 @@ from typing import Annotated
 import strawberry
 
 from blkg.api.errors import bad_input, not_found
-from blkg.api.types.common import Basis, ChangeAssociation, Concept, Node, Source
+from blkg.api.types.common import (
+    DEPTH_ARGUMENT_DOC,
+    Basis,
+    ChangeAssociation,
+    Concept,
+    Depth,
+    Node,
+    Source,
+)
 from blkg.api.types.coverage import Coverage, compute_coverage
 from blkg.api.types.evidence import EffectivenessRating, EvidenceReview, Finding, Practice, Study
 from blkg.api.types.framework import Component, Framework, Responsibility
@@ -122,6 +130,7 @@ class Query:
         self,
         sessions: Annotated[list[int] | None, _arg("Session numbers (default: all ten).")] = None,
         basis: Annotated[list[Basis] | None, _arg("Count only links with these bases.")] = None,
+        min_depth: Annotated[Depth | None, _arg(DEPTH_ARGUMENT_DOC)] = None,
     ) -> Coverage:
         chosen = self.sessions
         if sessions is not None:
@@ -130,7 +139,7 @@ class Query:
                 raise not_found("session", unknown[0], [s.number for s in self.sessions])
             chosen = [s for s in self.sessions if s.number in set(sessions)]
         bases = set(basis) if basis is not None else set(m.Basis)
-        return compute_coverage(self.responsibilities, chosen, bases)
+        return compute_coverage(self.responsibilities, chosen, bases, min_depth)
 
     @strawberry.field(description="The four knowledge types of the knowledge taxonomy.")
     def knowledge_types(self) -> list[KnowledgeType]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import DCTERMS, SDO, SKOS, URIRef
+from rdflib import DCTERMS, PROV, SDO, SKOS, URIRef
 from rdflib.term import Node as RDFNode
 
 from blkg.read import model as m
@@ -12,6 +12,7 @@ from blkg.read.reader import Reader
 from blkg.vocabulary import BLF
 
 BASES = {BLF.Sourced: m.Basis.SOURCED, BLF.Editorial: m.Basis.EDITORIAL}
+OA_EXACT = URIRef("http://www.w3.org/ns/oa#exact")
 ASSOCIATIONS = {
     BLF.PositiveAssociation: m.ChangeAssociation.POSITIVE,
     BLF.NegativeAssociation: m.ChangeAssociation.NEGATIVE,
@@ -220,7 +221,26 @@ class _Builder:
             "basis": BASES[self.r.value(node, BLF.basis)],
             "sources": self.sources(node),
             "rationale": self.r.text(node, BLF.rationale),
+            "quotations": self.quotations(node),
         }
+
+    def quotations(self, node: RDFNode) -> list[m.Quotation]:
+        """The quotations `node` rests on, in the order of their IRIs."""
+        return [self.quotation(q) for q in sorted(self.r.objects(node, BLF.quotation), key=str)]
+
+    def quotation(self, node: RDFNode) -> m.Quotation:
+        known = self.objects.get(node)
+        if known is None:
+            known = self.register(
+                node,
+                m.Quotation(
+                    **self.ident(node),
+                    exact=self.r.text(node, OA_EXACT),
+                    source=self.one(node, DCTERMS.source),
+                    locator=self.r.text(node, BLF.locator),
+                ),
+            )
+        return known
 
     def build_memberships(self) -> None:
         for node in self.r.instances(BLF.ComponentMembership):
@@ -290,6 +310,27 @@ class _Builder:
         for session in self.catalog.sessions:
             session.focuses.sort(key=lambda focus: focus.component.number or 0)
 
+    def build_treatments(self) -> None:
+        # Depth concepts in the graph's order (blf:number): it must be the contract's.
+        depths = {
+            node: m.Depth(self.r.text(node, SKOS.notation)) for node in self.r.instances(BLF.Depth)
+        }
+        if list(depths.values()) != list(m.Depth):
+            raise ValueError(
+                f"the graph's depths {[d.name for d in depths.values()]} are not the API's "
+                f"{[d.name for d in m.Depth]} in that order: align blf:DepthScheme and m.Depth"
+            )
+        for node in self.r.instances(BLF.Treatment):
+            treatment = self.register(
+                node,
+                m.Treatment(
+                    **self.link_fields(node),
+                    session=self.one(node, BLF.session),
+                    depth=depths[self.r.value(node, BLF.depth)],
+                ),
+            )
+            treatment.session.treatment = treatment
+
     def build_practice_coverages(self) -> None:
         for node in self.r.instances(BLF.PracticeCoverage):
             practices = sorted(self.linked(node, BLF.practice), key=lambda p: p.number or 0)
@@ -310,10 +351,12 @@ class _Builder:
     def build_session_links(self) -> None:
         for node in self.r.instances(BLF.SessionLink):
             via = sorted(self.linked(node, BLF.via), key=lambda c: c.number or 0)
+            chain = sorted(self.r.objects(node, PROV.wasDerivedFrom), key=str)
+            quotations = {q.id: q for part in chain for q in self.quotations(part)}
             link = self.register(
                 node,
                 m.SessionLink(
-                    **self.link_fields(node),
+                    **{**self.link_fields(node), "quotations": list(quotations.values())},
                     session=self.one(node, BLF.session),
                     responsibility=self.one(node, BLF.responsibility),
                     via=via,
@@ -481,6 +524,7 @@ def build_catalog(graph, instance_base: str) -> Catalog:
     builder.build_memberships()
     builder.build_sessions()
     builder.build_focuses()
+    builder.build_treatments()
     builder.build_practice_coverages()
     builder.build_session_links()
     builder.build_program()

@@ -18,6 +18,23 @@ class Basis(Enum):
     EDITORIAL = "EDITORIAL"
 
 
+class Depth(Enum):
+    """The depths of treatment, shallowest first: the GraphQL contract's order, which the
+    catalog checks against the graph's (blf:DepthScheme) when it is built."""
+
+    INTRODUCES = "INTRODUCES"
+    DEVELOPS = "DEVELOPS"
+    APPLIES = "APPLIES"
+    INTEGRATES = "INTEGRATES"
+
+    @property
+    def rank(self) -> int:
+        return _DEPTH_ORDER.index(self)
+
+
+_DEPTH_ORDER = list(Depth)
+
+
 class ChangeAssociation(Enum):
     POSITIVE = "POSITIVE"
     NEGATIVE = "NEGATIVE"
@@ -62,6 +79,15 @@ class Source(Node):
     url: str | None = None
     citation: str | None = None
     note: str | None = None
+
+
+@dataclass(eq=False, slots=True, repr=False)
+class Quotation(Node):
+    """Words of a source, verbatim, with where they stand in it."""
+
+    exact: str
+    source: Source
+    locator: str | None = None
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -112,6 +138,7 @@ class QualifiedLink(Node):
     basis: Basis
     sources: list[Source]
     rationale: str | None
+    quotations: list[Quotation]
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -128,9 +155,23 @@ class SessionFocus(QualifiedLink):
 
 @dataclass(eq=False, slots=True, repr=False)
 class SessionLink(QualifiedLink):
+    """A derived link; its quotations are those of the links it rests on."""
+
     session: Session
     responsibility: Responsibility
     via: list[Component]
+
+    @property
+    def depth(self) -> Depth | None:
+        return self.session.depth
+
+
+@dataclass(eq=False, slots=True, repr=False)
+class Treatment(QualifiedLink):
+    """How deeply a session treats what it addresses."""
+
+    session: Session
+    depth: Depth
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -167,11 +208,22 @@ class Session(Node):
     methods: list[Concept] = field(default_factory=list)
     session_links: list[SessionLink] = field(default_factory=list)
     practice_coverages: list[PracticeCoverage] = field(default_factory=list)
+    treatment: Treatment | None = None
     sources: list[Source] = field(default_factory=list)
 
     @property
     def components(self) -> list[Component]:
         return [f.component for f in self.focuses]
+
+    @property
+    def depth(self) -> Depth | None:
+        return None if self.treatment is None else self.treatment.depth
+
+    def treats_at_least(self, depth: Depth | None) -> bool:
+        """Whether it treats what it addresses at `depth` or deeper (None: any, or none)."""
+        if depth is None:
+            return True
+        return self.treatment is not None and self.treatment.depth.rank >= depth.rank
 
 
 @dataclass(eq=False, slots=True, repr=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib import DCTERMS, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from blkg.config import Settings
@@ -20,6 +20,9 @@ from blkg.web.pages import Page, Row, Section, Value
 
 VOCABULARY_DOCUMENTS = ("def", "shapes")
 MAX_NESTING = 3
+OA = Namespace("http://www.w3.org/ns/oa#")
+# What a qualified link rests on, shown beside every link a page lists, in this order.
+QUALIFIERS = (BLF.basis, BLF.depth, BLF.rationale, BLF.quotation)
 
 
 def local_href(iri: str, settings: Settings) -> str | None:
@@ -108,10 +111,50 @@ class PageBuilder:
                 inner = list(union.triples((node, None, None)))
                 nested = self._rows(union, derived, inner, lambda t: t[2], depth + 1)
             return Value("", None, "", is_derived, nested)
-        number = self.describer.everything.value(node, BLF.number)
+        everything = self.describer.everything
+        if (node, RDF.type, OA.TextQuoteSelector) in everything:
+            return self._quotation(node)
+        number = everything.value(node, BLF.number)
         position = number.toPython() if isinstance(number, Literal) else None
         position = position if isinstance(position, int) else None
-        return Value(self.name(node), self.href(node), "", is_derived, number=position)
+        value = Value(self.name(node), self.href(node), "", is_derived, number=position)
+        if self._is_qualified(node):
+            value.rows = self._qualifiers(node)
+        return value
+
+    def _is_qualified(self, node: Node) -> bool:
+        everything = self.describer.everything
+        return any(
+            (kind, RDFS.subClassOf, BLF.QualifiedLink) in everything or kind == BLF.SessionLink
+            for kind in everything.objects(node, RDF.type)
+        )
+
+    def _qualifiers(self, link: Node) -> list[Row]:
+        """The basis, depth, rationale and quotations of a link a page lists, so that readers
+        see what each link rests on where they see the link."""
+        everything = self.describer.everything
+        rows = []
+        for prop in QUALIFIERS:
+            values = [
+                self._quotation(o) if prop == BLF.quotation else self._plain(o)
+                for o in everything.objects(link, prop)
+            ]
+            if values:
+                rows.append(Row(self.name(prop), self.href(prop), _by_text(values)))
+        return rows
+
+    def _plain(self, node: Node) -> Value:
+        if isinstance(node, Literal):
+            return Value(str(node))
+        return Value(self.name(node), self._link(node))
+
+    def _quotation(self, node: Node) -> Value:
+        everything = self.describer.everything
+        exact = everything.value(node, OA.exact)
+        where = [self.name(s) for s in everything.objects(node, DCTERMS.source)]
+        where += [str(loc) for loc in everything.objects(node, BLF.locator)]
+        text = f"“{exact}”" if exact is not None else self.name(node)
+        return Value(text, self._link(node), ", ".join(where))
 
     def _literal_note(self, literal: Literal) -> str:
         if literal.language:

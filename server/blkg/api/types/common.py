@@ -11,8 +11,16 @@ from blkg.vocabulary import BLF
 
 Basis = strawberry.enum(
     m.Basis,
-    description="What a link rests on: SOURCED (stated by a source) or EDITORIAL (the project's "
-    "reasoned reading, with a rationale).",
+    description="What a link rests on: SOURCED (a quotation from a source states it; the "
+    "quotations are kept with the link) or EDITORIAL (the project's reasoned reading, with a "
+    "rationale).",
+)
+Depth = strawberry.enum(
+    m.Depth,
+    description="How deeply a session treats what it addresses, shallowest first: INTRODUCES "
+    "(an introduction and awareness), DEVELOPS (knowledge and understanding), APPLIES (applied "
+    "to situations such as case studies), INTEGRATES (building on earlier sessions, practised "
+    "and applied). Each includes the ones before it.",
 )
 ChangeAssociation = strawberry.enum(
     m.ChangeAssociation, description=from_ontology(BLF.ChangeAssociation)
@@ -68,6 +76,28 @@ class Source(Node):
     citation: str | None = strawberry.field(description="Full bibliographic citation.")
     note: str | None = strawberry.field(description="Editorial note about the source.")
     is_type_of = plain_type(m.Source)
+
+
+@strawberry.type(
+    description="Words of a source, quoted verbatim, that a link or fact rests on. On a sourced "
+    "link the quotation states the link; on an editorial link it is what the reading starts from."
+)
+class Quotation(Node):
+    exact: str = strawberry.field(description="The source's words, verbatim.")
+    source: Source = strawberry.field(description="The source the words come from.")
+    locator: str | None = strawberry.field(description=from_ontology(BLF.locator))
+    is_type_of = plain_type(m.Quotation)
+
+
+QUOTATIONS_DOC = "The quotations the link rests on, in the order of their ids."
+RATIONALE_DOC = (
+    "The project's reasoning where the link is editorial: what in the sources the reading rests "
+    "on. Null on sourced links."
+)
+DEPTH_ARGUMENT_DOC = (
+    "Only sessions that treat what they address at least this deeply (default: any depth; "
+    "a session without a recorded depth is left out when this is given)."
+)
 
 
 @strawberry.type(

@@ -40,9 +40,12 @@ class CoverageView:
 
 
 def compute_coverage(
-    responsibilities: list[m.Responsibility], sessions: list[m.Session], basis: set[m.Basis]
+    responsibilities: list[m.Responsibility],
+    sessions: list[m.Session],
+    basis: set[m.Basis],
+    min_depth: m.Depth | None = None,
 ) -> CoverageView:
-    chosen = {session.number for session in sessions}
+    chosen = {s.number for s in sessions if s.treats_at_least(min_depth)}
     rows = [
         CoverageRowView(
             responsibility,

@@ -8,12 +8,17 @@ import strawberry
 
 from blkg.api.descriptions import from_ontology
 from blkg.api.types.common import (
+    DEPTH_ARGUMENT_DOC,
     ID_DOC,
     IRI_DOC,
+    QUOTATIONS_DOC,
+    RATIONALE_DOC,
     SOURCES_DOC,
     Basis,
     ChangeAssociation,
+    Depth,
     Node,
+    Quotation,
     Source,
     plain_type,
 )
@@ -59,9 +64,11 @@ class Component(Node):
 
     @strawberry.field(description="The sessions that focus on the component, ordered by number.")
     def sessions(
-        self, basis: Annotated[list[Basis] | None, strawberry.argument(BASIS_ARGUMENT_DOC)] = None
+        self,
+        basis: Annotated[list[Basis] | None, strawberry.argument(BASIS_ARGUMENT_DOC)] = None,
+        min_depth: Annotated[Depth | None, strawberry.argument(DEPTH_ARGUMENT_DOC)] = None,
     ) -> list[SESSION]:
-        focuses = with_basis(self.focuses, basis)
+        focuses = with_basis(self.focuses, basis, min_depth)
         return sorted((focus.session for focus in focuses), key=lambda s: s.number)
 
     @strawberry.field(description="The qualified links to the sessions that focus on it.")
@@ -76,7 +83,8 @@ class ComponentMembership(Node):
     component: Component = strawberry.field(description="The component that groups it.")
     responsibility: Responsibility = strawberry.field(description="The grouped responsibility.")
     basis: Basis = strawberry.field(description=from_ontology(BLF.basis))
-    rationale: str | None = strawberry.field(description=from_ontology(BLF.rationale))
+    rationale: str | None = strawberry.field(description=RATIONALE_DOC)
+    quotations: list[Quotation] = strawberry.field(description=QUOTATIONS_DOC)
     sources: list[Source] = strawberry.field(description=SOURCES_DOC)
     is_type_of = plain_type(m.Membership)
 
@@ -85,7 +93,8 @@ class ComponentMembership(Node):
 class Responsibility(Node):
     slug: str = strawberry.field(description="Stable identifier, e.g. 'situational-awareness'.")
     number: int = strawberry.field(
-        description="Position 1-21 in Figure 4.1 of Marzano et al. (2005) (alphabetical)."
+        description="Position in the order of Figure 4.1 of Marzano et al. (2005); the numbers "
+        "after those the figure shows continue its order by inference (see the data's notes)."
     )
     name: str = strawberry.field(description="The responsibility's name.")
     definition: str = strawberry.field(description="What it is about, in the project's words.")
@@ -109,9 +118,11 @@ class Responsibility(Node):
 
     @strawberry.field(description="The sessions that address it, ordered by number.")
     def sessions(
-        self, basis: Annotated[list[Basis] | None, strawberry.argument(BASIS_ARGUMENT_DOC)] = None
+        self,
+        basis: Annotated[list[Basis] | None, strawberry.argument(BASIS_ARGUMENT_DOC)] = None,
+        min_depth: Annotated[Depth | None, strawberry.argument(DEPTH_ARGUMENT_DOC)] = None,
     ) -> list[SESSION]:
-        return [link.session for link in with_basis(self.session_links, basis)]
+        return [link.session for link in with_basis(self.session_links, basis, min_depth)]
 
     is_type_of = plain_type(m.Responsibility)
 

@@ -1,4 +1,5 @@
-"""Filtering qualified links by basis, shared by the types that expose `basis` arguments."""
+"""Filtering qualified links by basis and depth, shared by the types that expose `basis` and
+`minDepth` arguments."""
 
 from __future__ import annotations
 
@@ -9,11 +10,18 @@ from blkg.read import model as m
 BASIS_ARGUMENT_DOC = "Only links with one of these bases (default: all bases)."
 
 
-def with_basis(links: Iterable, basis: list[m.Basis] | None) -> list:
-    if basis is None:
-        return list(links)
-    allowed = set(basis)
-    return [link for link in links if link.basis in allowed]
+def with_basis(
+    links: Iterable, basis: list[m.Basis] | None, min_depth: m.Depth | None = None
+) -> list:
+    """The links with one of `basis` (None: any) whose session treats its subject at least
+    `min_depth` deep (None: any depth, links without a session included)."""
+    allowed = set(basis) if basis is not None else None
+    return [
+        link
+        for link in links
+        if (allowed is None or link.basis in allowed)
+        and (min_depth is None or link.session.treats_at_least(min_depth))
+    ]
 
 
 __all__ = ["BASIS_ARGUMENT_DOC", "with_basis"]

@@ -7,7 +7,19 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from blkg.api.descriptions import from_ontology
-from blkg.api.types.common import SOURCES_DOC, Basis, Concept, Node, Source, plain_type
+from blkg.api.types.common import (
+    DEPTH_ARGUMENT_DOC,
+    QUOTATIONS_DOC,
+    RATIONALE_DOC,
+    SOURCES_DOC,
+    Basis,
+    Concept,
+    Depth,
+    Node,
+    Quotation,
+    Source,
+    plain_type,
+)
 from blkg.api.types.links import BASIS_ARGUMENT_DOC, with_basis
 from blkg.read import model as m
 from blkg.vocabulary import BLF
@@ -46,7 +58,8 @@ class SessionFocus(Node):
     session: Session = strawberry.field(description="The session.")
     component: COMPONENT = strawberry.field(description="The component it focuses on.")
     basis: Basis = strawberry.field(description=from_ontology(BLF.basis))
-    rationale: str | None = strawberry.field(description=from_ontology(BLF.rationale))
+    rationale: str | None = strawberry.field(description=RATIONALE_DOC)
+    quotations: list[Quotation] = strawberry.field(description=QUOTATIONS_DOC)
     sources: list[Source] = strawberry.field(description=SOURCES_DOC)
     is_type_of = plain_type(m.SessionFocus)
 
@@ -58,9 +71,24 @@ class PracticeCoverage(Node):
         description="The research-based practices it deals with, in the source's order."
     )
     basis: Basis = strawberry.field(description=from_ontology(BLF.basis))
-    rationale: str | None = strawberry.field(description=from_ontology(BLF.rationale))
+    rationale: str | None = strawberry.field(description=RATIONALE_DOC)
+    quotations: list[Quotation] = strawberry.field(description=QUOTATIONS_DOC)
     sources: list[Source] = strawberry.field(description=SOURCES_DOC)
     is_type_of = plain_type(m.PracticeCoverage)
+
+
+@strawberry.type(description=from_ontology(BLF.Treatment))
+class Treatment(Node):
+    session: Session = strawberry.field(description="The session.")
+    depth: Depth = strawberry.field(description=from_ontology(BLF.depth))
+    basis: Basis = strawberry.field(description=from_ontology(BLF.basis))
+    rationale: str | None = strawberry.field(description=RATIONALE_DOC)
+    quotations: list[Quotation] = strawberry.field(
+        description="The words of the session's description and learning outcomes that the "
+        "depth is read from."
+    )
+    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    is_type_of = plain_type(m.Treatment)
 
 
 @strawberry.type(description=from_ontology(BLF.SessionLink))
@@ -68,9 +96,22 @@ class SessionLink(Node):
     session: Session = strawberry.field(description="The session that addresses it.")
     responsibility: RESPONSIBILITY = strawberry.field(description="The responsibility addressed.")
     basis: Basis = strawberry.field(
-        description="SOURCED when both links of one of its paths are sourced, else EDITORIAL."
+        description="SOURCED when both links of one of its paths are sourced, else EDITORIAL. "
+        "No source maps sessions to individual responsibilities: where these links are "
+        "editorial, the map is the project's reading of the sources, and the rationale and "
+        "quotations show each step."
     )
     via: list[COMPONENT] = strawberry.field(description=from_ontology(BLF.via))
+    rationale: str = strawberry.field(
+        description="Why the rule joins them: the session focus and component membership of "
+        "each path, each with its basis."
+    )
+    quotations: list[Quotation] = strawberry.field(
+        description="The quotations of the focus and membership links it is derived from."
+    )
+    depth: Depth | None = strawberry.field(
+        description="The session's depth of treatment; null where none is recorded."
+    )
     sources: list[Source] = strawberry.field(
         description="The sources of the focus and membership links it is derived from."
     )
@@ -111,13 +152,23 @@ class Session(Node):
     session_links: list[SessionLink] = strawberry.field(
         description="The responsibilities it addresses, with basis, components and sources."
     )
+    depth: Depth | None = strawberry.field(
+        description="How deeply it treats what it addresses (the shortcut of `treatment`); "
+        "null where the sources say nothing of it."
+    )
+    treatment: Treatment | None = strawberry.field(
+        description="Its depth with the basis, quotations and rationale it rests on."
+    )
     sources: list[Source] = strawberry.field(description=SOURCES_DOC)
 
     @strawberry.field(description="The responsibilities it addresses, ordered by number.")
     def responsibilities(
-        self, basis: Annotated[list[Basis] | None, strawberry.argument(BASIS_ARGUMENT_DOC)] = None
+        self,
+        basis: Annotated[list[Basis] | None, strawberry.argument(BASIS_ARGUMENT_DOC)] = None,
+        min_depth: Annotated[Depth | None, strawberry.argument(DEPTH_ARGUMENT_DOC)] = None,
     ) -> list[RESPONSIBILITY]:
-        return [link.responsibility for link in with_basis(self.session_links, basis)]
+        links = with_basis(self.session_links, basis, min_depth)
+        return [link.responsibility for link in links]
 
     is_type_of = plain_type(m.Session)
 
@@ -129,4 +180,5 @@ __all__ = [
     "Session",
     "SessionFocus",
     "SessionLink",
+    "Treatment",
 ]
