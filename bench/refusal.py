@@ -1,14 +1,16 @@
-"""What refusing over-budget GraphQL queries costs the server, and `/health` meanwhile.
+"""What refusing GraphQL queries costs the server, and `/health` meanwhile.
 
-Four clients send over-budget queries back to back (lists nested in lists, varied by an
-alias), while a process of its own asks `/health` at
-a steady pace (`python -m bench.refusal PORT SECONDS`). The figures: the server's CPU time
-per refusal (the event loop it takes from everybody else), the refusals' latency, and
-`/health`'s p50 and p99 meanwhile. Two variants: every query text distinct, and every text
-sent twice (in request bodies that differ, so the response cache does not answer the second:
-the server's document cache keeps a text from its second sighting, so this variant fills it).
-Targets (issue 9): a
-refusal costs at most 50 ms of the loop; `/health` p99 stays under 50 ms.
+Four clients send queries the server refuses, back to back, while a process of its own asks
+`/health` at a steady pace (`python -m bench.refusal PORT SECONDS`). The figures: the server's
+CPU time per refusal (the event loop it takes from everybody else), the refusals' latency, and
+`/health`'s p50 and p99 meanwhile. The variants (`VARIANTS`), each text varied by an alias:
+over-budget queries (lists nested in lists) with every text distinct, and with every text
+sent twice (in bodies that differ, so the response cache does not answer the second: the
+document cache keeps a text from its second sighting, so this variant fills it); an
+over-budget query carrying an argument list of 1,900 items (the most a document's token
+limit admits: parsing, validating and coercing it is the dearest refusal); and a document of
+150 unknown fields (refused by validation, whose error messages search for suggestions).
+Targets (issue 9): a refusal costs at most 50 ms of the loop; `/health` p99 stays under 50 ms.
 """
 
 from __future__ import annotations
@@ -29,15 +31,43 @@ REFUSAL_LIMIT_MS = 50
 HEALTH_P99_LIMIT_MS = 50
 
 
+def _nested(levels: int = 6, arguments: str = "") -> str:
+    inner = "number"
+    for level in range(levels, 0, -1):
+        field = "sessions" if level % 2 else "responsibilities"
+        inner = f"{field}{arguments if level == 1 else ''} {{ {inner} }}"
+    return inner
+
+
+def _body(query: str, spaces: int = 0) -> bytes:
+    return b"{" + b" " * spaces + b'"query": ' + orjson.dumps(query) + b"}"
+
+
 def over_budget(n: int, sightings: int = 1) -> bytes:
     """The `n`th request: its query text is the same for `sightings` requests in a row; the
     bodies differ by spaces in the JSON."""
-    inner = "number"
-    for level in range(6, 0, -1):
-        inner = f"{'sessions' if level % 2 else 'responsibilities'} {{ {inner} }}"
     text, sighting = divmod(n, sightings)
-    spaces = " " * sighting
-    return f'{{{spaces}"query": "{{ a{text}: responsibilities {{ {inner} }} }}"}}'.encode()
+    return _body(f"{{ a{text}: responsibilities {{ {_nested()} }} }}", sighting)
+
+
+_LONG_LIST = "(basis: [" + ", ".join(["EDITORIAL"] * 1900) + "])"
+
+
+def long_argument(n: int) -> bytes:
+    return _body(f"{{ a{n}: responsibilities {{ {_nested(arguments=_LONG_LIST)} }} }}")
+
+
+def unknown_fields(n: int) -> bytes:
+    fields = " ".join(f"f{n}x{i}abcdefghijklmnop"[:16] for i in range(150))
+    return _body(f"{{ a{n}: framework {{ {fields} }} }}")
+
+
+VARIANTS = {
+    "over budget, texts distinct": over_budget,
+    "over budget, each text twice": lambda n: over_budget(n, 2),
+    "over budget, a 1,900-item argument": long_argument,
+    "150 unknown fields": unknown_fields,
+}
 
 
 def probe_health(port: int, seconds: float) -> list[float]:
@@ -57,7 +87,7 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def measure(server: servers.Server, seconds: float, sightings: int = 1) -> dict:
+def measure(server: servers.Server, seconds: float, variant: str) -> dict:
     stop = threading.Event()
     refusals: list[float] = []
     statuses: dict[str, int] = {}
@@ -73,7 +103,7 @@ def measure(server: servers.Server, seconds: float, sightings: int = 1) -> dict:
                 server.port,
                 "POST",
                 "/graphql",
-                over_budget(n, sightings),
+                VARIANTS[variant](n),
                 {"Content-Type": "application/json"},
                 30,
             )
@@ -98,7 +128,7 @@ def measure(server: servers.Server, seconds: float, sightings: int = 1) -> dict:
     cpu = servers.cpu_seconds(server.process.pid) - cpu_before
     return {
         "clients": CLIENTS,
-        "sightings": sightings,
+        "variant": variant,
         "refusals": len(refusals),
         "statuses": statuses,
         "server_cpu_ms_per_refusal": 1000 * cpu / max(1, len(refusals)),

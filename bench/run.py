@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
 
         _log("bench: over-budget GraphQL queries from 4 clients, /health probed meanwhile ...")
         waited.append(wait_quiet())
-        refusals = [refusal.measure(blkg, args.duration, sightings) for sightings in (1, 2)]
+        refusals = [refusal.measure(blkg, args.duration, name) for name in refusal.VARIANTS]
 
     growth_result = None
     if not args.no_growth:

@@ -141,16 +141,18 @@ def expected_session_links(number: int) -> dict[int, str]:
 
 
 # Session -> its depth of treatment and that depth's basis (data-model.md, "Depth of treatment"):
-# the brochure's words state every depth but session 5's, which rests on its case methodology.
+# the brochure's words state the depths of sessions 2-4 and 6-7. Session 1's outcomes speak of
+# more than an introduction, session 5 rests on its case methodology, and the brochure speaks of
+# sessions 8-10 only together: their depths are readings.
 SESSION_DEPTHS = {
-    1: ("INTRODUCES", "SOURCED"),
+    1: ("INTRODUCES", "EDITORIAL"),
     2: ("DEVELOPS", "SOURCED"),
     3: ("DEVELOPS", "SOURCED"),
     4: ("DEVELOPS", "SOURCED"),
     5: ("APPLIES", "EDITORIAL"),
     6: ("APPLIES", "SOURCED"),
     7: ("APPLIES", "SOURCED"),
-    8: ("INTEGRATES", "SOURCED"),
-    9: ("INTEGRATES", "SOURCED"),
-    10: ("INTEGRATES", "SOURCED"),
+    8: ("INTEGRATES", "EDITORIAL"),
+    9: ("INTEGRATES", "EDITORIAL"),
+    10: ("INTEGRATES", "EDITORIAL"),
 }

@@ -195,6 +195,21 @@ def test_a_page_shows_what_each_link_rests_on_beside_it(client, graph, path):
             assert "/" + quotation.removeprefix(graph.settings.base_iri) in shown.links
 
 
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        ("/id/session/2", True),
+        (SITUATIONAL_AWARENESS, True),
+        ("/id/focus/session-3/magnitude-of-change", True),
+        ("/id/session-link/2/affirmation", True),
+        ("/id/finding/wwc-leader-retention-at-school", False),
+    ],
+)
+def test_a_page_of_the_session_map_says_it_is_the_projects_reading(client, path, says):
+    shown = page(client, path)
+    assert ("No source maps sessions to individual responsibilities" in shown.content) is says
+
+
 def test_page_title_is_the_label(client):
     response = client.get("/id/session/3", headers={"Accept": BROWSER})
     assert "<title>Managing Change ·" in response.text

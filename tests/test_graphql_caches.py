@@ -9,9 +9,10 @@ import gc
 import hashlib
 import tracemalloc
 
+import orjson
 import pytest
 
-from blkg.api.documents import DocumentCache, nodes
+from blkg.api.documents import PLAN_BYTES_PER_FIELD, DocumentCache, nodes
 from blkg.api.execution import GraphQLService
 from blkg.api.schema import build_schema
 from blkg.config import Limits
@@ -74,9 +75,36 @@ def test_distinct_padded_queries_hold_no_more_than_the_document_cache_bound(cata
 def test_the_document_cache_charges_at_least_what_a_document_really_holds():
     cache = DocumentCache(10**9)
     query = padded(0, "comment lines")
-    charged: list[int] = []
-    grown = grown_while(lambda: charged.append(cache.parse(query).bytes))
-    assert grown <= charged[0]
+    grown = grown_while(lambda: [cache.parse(query) for _ in range(2)])  # kept the second time
+    assert 0 < grown <= cache.get(query).bytes
+
+
+def unknown_fields(n: int, count: int) -> str:
+    return f"{{ a{n}: framework {{ " + " ".join(f"nmae{k}" for k in range(count)) + " } }"
+
+
+def test_validation_errors_are_charged_to_their_document(catalog):
+    schema = build_schema(Limits(graphql_document_cache_bytes=64 * 1024 * 1024))
+    service = GraphQLService(schema, catalog, schema.documents, 20_000)
+    queries = [unknown_fields(n, 30) for n in range(60)]
+
+    async def ask_all():
+        for query in queries:
+            for _ in range(2):
+                assert (await service.answer(query, None, None)).status == 400
+
+    grown = grown_while(lambda: asyncio.run(ask_all()))
+    assert len(schema.documents) == len(queries)
+    assert grown <= schema.documents.bytes + SLACK
+
+
+def test_validation_stops_after_the_most_errors_allowed(catalog):
+    schema = build_schema(Limits(max_validation_errors=5))
+    service = GraphQLService(schema, catalog, schema.documents, 20_000)
+    answer = asyncio.run(service.answer(unknown_fields(0, 40), None, None))
+    errors = orjson.loads(answer.body)["errors"]
+    assert answer.status == 400 and len(errors) == 6
+    assert "error limit reached" in errors[-1]["message"]
 
 
 def test_a_document_is_kept_from_its_second_sighting():
@@ -136,6 +164,18 @@ def test_one_off_documents_leave_nothing_for_the_garbage_collector(catalog):
     asyncio.run(refuse(range(20, 520)))
     gc.collect()
     assert len(gc.get_objects()) - before < 100
+
+
+def test_a_document_whose_plan_grows_it_past_an_eighth_of_the_bound_is_dropped():
+    cache = DocumentCache(BOUND)
+    small, large = padded(0, "whitespace"), padded(1, "whitespace")
+    for query in (small, small, large, large):
+        cache.parse(query)
+    entry = cache.get(large)
+    cache.charge(entry, plan_fields=BOUND // 8 // PLAN_BYTES_PER_FIELD)
+    assert cache.get(large) is None
+    assert cache.get(small) is not None
+    assert cache.bytes == cache.get(small).bytes
 
 
 def test_sightings_are_bounded():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import orjson
@@ -58,7 +59,7 @@ def schema():
 @pytest.mark.parametrize("query", QUERIES)
 def test_plan_answers_exactly_like_full_execution(schema, catalog, query):
     variables = VARIABLES if "$" in query else None
-    full = schema.execute_sync(query, variable_values=variables, root_value=catalog)
+    full = asyncio.run(schema.execute(query, variable_values=variables, root_value=catalog))
     assert full.errors is None
     plan = prepare(schema._schema, parse(query), None)
     assert orjson.dumps(plan.execute(catalog, variables)) == orjson.dumps(full.data)

@@ -123,16 +123,23 @@ def test_a_sessions_depth_is_its_treatments(client):
         assert treatment is None or treatment["session"]["number"] == session["number"]
 
 
-def depth_of(client) -> dict[int, str | None]:
+def treated(client, min_depth: str, basis: list[str] | None) -> set[int]:
+    """The sessions whose depth is at least `min_depth` and rests on one of `basis`."""
+    found = data(client, "{ sessions { number treatment { depth basis } } }")["sessions"]
     return {
-        s["number"]: s["depth"] for s in data(client, "{ sessions { number depth } }")["sessions"]
+        s["number"]
+        for s in found
+        if s["treatment"] is not None
+        and DEPTHS.index(s["treatment"]["depth"]) >= DEPTHS.index(min_depth)
+        and (basis is None or s["treatment"]["basis"] in basis)
     }
 
 
 @pytest.mark.parametrize("min_depth", DEPTHS)
 @pytest.mark.parametrize("basis", [None, ["SOURCED"], ["EDITORIAL"]])
 def test_min_depth_and_basis_both_hold(client, min_depth, basis):
-    depths = depth_of(client)
+    """With both, a link must rest on one of the bases, and so must its session's depth."""
+    deep_enough = treated(client, min_depth, basis)
     query = """query($d: Depth, $b: [Basis!]) { responsibilities {
         all: sessionLinks { session { number } basis }
         filtered: sessions(minDepth: $d, basis: $b) { number } } }"""
@@ -141,8 +148,7 @@ def test_min_depth_and_basis_both_hold(client, min_depth, basis):
             link["session"]["number"]
             for link in row["all"]
             if (basis is None or link["basis"] in basis)
-            and depths[link["session"]["number"]] is not None
-            and DEPTHS.index(depths[link["session"]["number"]]) >= DEPTHS.index(min_depth)
+            and link["session"]["number"] in deep_enough
         ]
         assert [s["number"] for s in row["filtered"]] == expected
 

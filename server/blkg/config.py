@@ -59,6 +59,9 @@ class Limits:
     max_expanded_fields: int = 5000
     # Fields of one response name in one selection set (validation is quadratic in it).
     max_repeated_fields: int = 20
+    # Validation errors reported for one document; validation stops at the next one (each
+    # error may cost a search for suggestions among the fields of its type).
+    max_validation_errors: int = 10
     max_resolved_fields: int = 20_000
     # Memory the GraphQL caches may hold: finished answers (bodies, headers and keys), and
     # parsed documents with their validation results and plans (blkg.api.documents).
@@ -93,6 +96,9 @@ class Limits:
             ),
             max_repeated_fields=_env_int(
                 "BLKG_MAX_REPEATED_FIELDS", cls.max_repeated_fields, minimum=1
+            ),
+            max_validation_errors=_env_int(
+                "BLKG_MAX_VALIDATION_ERRORS", cls.max_validation_errors, minimum=1
             ),
             max_resolved_fields=_env_int(
                 "BLKG_MAX_RESOLVED_FIELDS", cls.max_resolved_fields, minimum=1

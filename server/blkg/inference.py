@@ -111,6 +111,9 @@ def _add_link(asserted, inferred, link, session, responsibility, paths, activity
             inferred.add((link, PROV.wasDerivedFrom, qualified.node))
             for source in asserted.objects(qualified.node, DCTERMS.source):
                 inferred.add((link, DCTERMS.source, source))
+            for quotation in asserted.objects(qualified.node, BLF.quotation):
+                for source in asserted.objects(quotation, DCTERMS.source):
+                    inferred.add((link, DCTERMS.source, source))
 
 
 def _rationale(asserted: Graph, paths: list[Path]) -> str:

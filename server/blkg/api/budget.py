@@ -120,18 +120,18 @@ class AnswerSize:
     def _resolver(self, parent_type, key: str, field, details):
         """The field's value for a source, as execution would resolve it."""
         node = details[0].node
-        variables = self.execution.variable_values
+        arguments = _once(lambda: get_argument_values(field, node, self.execution.variable_values))
         direct = direct_resolver(field)
         if direct is not None:
             if not field.args:
                 return lambda source: direct(source, {})
-            return lambda source: direct(source, get_argument_values(field, node, variables))
+            return lambda source: direct(source, arguments())
         nodes = [d.node for d in details]
         info = self.execution.build_resolve_info(
             field, nodes, parent_type, Path(None, key, parent_type.name)
         )
         resolve = field.resolve or self.execution.field_resolver
-        return lambda source: resolve(source, info, **get_argument_values(field, node, variables))
+        return lambda source: resolve(source, info, **arguments())
 
     def _object(self, shape: _Shape, source) -> None:
         self.total += shape.width
@@ -221,6 +221,19 @@ class AnswerSize:
             built = self._shape(type_, grouped)
             shape.width, shape.branches = built.width, built.branches
         return shape
+
+
+def _once(compute):
+    """`compute()`, computed at the first call and kept: a field's arguments are the same for
+    every object it is resolved on (coerced lazily, so a field never reached never fails)."""
+    kept = []
+
+    def get():
+        if not kept:
+            kept.append(compute())
+        return kept[0]
+
+    return get
 
 
 def _known_key(shape: _Shape, value) -> tuple:

@@ -21,11 +21,15 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from functools import partial
 
-from graphql import DocumentNode, Node, parse
+from graphql import DocumentNode, GraphQLError, Node, parse, validate
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+
+from blkg.api.turns import let_the_loop_turn
 
 # What a plan holds per field (its closures and tuples), measured with tracemalloc on plans
 # of the golden queries and rounded up; plans are charged this per field they build.
@@ -43,16 +47,18 @@ def digest(text: str) -> bytes:
 
 
 class Document:
-    """One query text, parsed; what has been learnt about it so far."""
+    """One query text, parsed; what has been learnt about it so far. `key` is set while the
+    cache keeps it, and `bytes` is then what it is charged."""
 
-    __slots__ = ("bytes", "errors", "plans", "sizes", "tree")
+    __slots__ = ("bytes", "errors", "key", "plans", "sizes", "tree")
 
     def __init__(self, tree: DocumentNode):
-        self.tree = compact(tree)
+        self.tree = tree
         self.errors: list | None = None  # None until validated
         self.plans: dict = {}  # operation name -> Plan, or None when it cannot be prepared
         self.sizes: OrderedDict = OrderedDict()  # (operation, variables) -> fields
-        self.bytes = ENTRY_BYTES + footprint(tree)
+        self.key: bytes | None = None
+        self.bytes = 0
 
     def size(self, key, compute) -> int:
         """The answer size under `key`, computed by `compute()` the first time."""
@@ -75,8 +81,9 @@ class DocumentCache:
     as 64-bit prefixes of digests, forgotten all at once when `max_sightings` is reached.
     """
 
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int, max_errors: int = 10):
         self.max_bytes = max_bytes
+        self.max_errors = max_errors
         self.bytes = 0
         self._entries: OrderedDict[bytes, Document] = OrderedDict()
         self._sightings: set[int] = set()
@@ -100,7 +107,7 @@ class DocumentCache:
         if entry is not None:
             self._entries.move_to_end(key)
             return entry
-        entry = Document(parse(query, **options))
+        entry = Document(unlinked(parse(query, **options)))
         if self._seen_before(key):
             self._add(key, entry)
         return entry
@@ -115,24 +122,42 @@ class DocumentCache:
         self._sightings.add(sighting)
         return False
 
+    def validated(self, entry: Document, errors: list) -> None:
+        """Keep `entry`'s validation result, counted against the bound if it is kept."""
+        entry.errors = errors
+        self._charge(entry, sum(map(error_footprint, errors)))
+
     def charge(self, entry: Document, plan_fields: int) -> None:
         """Count a plan added to `entry` against the bound."""
-        added = plan_fields * PLAN_BYTES_PER_FIELD
+        self._charge(entry, plan_fields * PLAN_BYTES_PER_FIELD)
+
+    def _charge(self, entry: Document, added: int) -> None:
+        if entry.key is None:
+            return  # not kept: what it holds goes with its request
         entry.bytes += added
         self.bytes += added
+        if entry.bytes > self._entries_bound // 8:
+            self._drop(entry)  # one huge document must not evict everything else
         self._evict()
 
     def _add(self, key: bytes, entry: Document) -> None:
+        compact(entry.tree)
+        entry.bytes = ENTRY_BYTES + footprint(entry.tree)
         if entry.bytes > self._entries_bound // 8:
             return  # one huge document must not evict everything else
+        entry.key = key
         self._entries[key] = entry
         self.bytes += entry.bytes
         self._evict()
 
+    def _drop(self, entry: Document) -> None:
+        del self._entries[entry.key]
+        self.bytes -= entry.bytes
+        entry.key = None
+
     def _evict(self) -> None:
         while self.bytes > self._entries_bound and self._entries:
-            _, evicted = self._entries.popitem(last=False)
-            self.bytes -= evicted.bytes
+            self._drop(next(iter(self._entries.values())))
 
     def extension(self) -> type[SchemaExtension]:
         """The strawberry extension that parses and validates through this cache."""
@@ -151,13 +176,28 @@ class _CachedDocuments(SchemaExtension):
             context.graphql_document = self.entry.tree
         yield
 
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        if self.entry is not None and self.entry.errors is not None:
-            context.pre_execution_errors = self.entry.errors
+    async def on_validate(self) -> AsyncIterator[None]:
+        await let_the_loop_turn()  # between parsing and validation (see blkg.api.turns)
+        context, entry = self.execution_context, self.entry
+        if entry is not None:
+            if entry.errors is not None:
+                context.pre_execution_errors = entry.errors
+            elif context.pre_execution_errors is None:
+                # Validated here, as strawberry would, but stopping after `max_errors`: each
+                # error may cost a search for suggestions among the type's fields.
+                context.pre_execution_errors = validate(
+                    context.schema._schema,
+                    context.graphql_document,
+                    (*context.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule),
+                    max_errors=self.cache.max_errors,
+                )
         yield
-        if self.entry is not None and self.entry.errors is None:
-            self.entry.errors = context.pre_execution_errors or []
+        if entry is not None and entry.errors is None:
+            self.cache.validated(entry, context.pre_execution_errors or [])
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        await let_the_loop_turn()  # between validation and execution
+        yield
 
 
 def nodes(tree: DocumentNode) -> Iterator[Node]:
@@ -166,12 +206,26 @@ def nodes(tree: DocumentNode) -> Iterator[Node]:
     while stack:
         node = stack.pop()
         yield node
-        for key in node.keys:
-            value = getattr(node, key, None)
+        for value in vars(node).values():  # graphql-core's nodes keep their fields in __dict__
             if isinstance(value, Node):
                 stack.append(value)
             elif isinstance(value, tuple | list):
                 stack.extend(v for v in value if isinstance(v, Node))
+
+
+def unlinked(tree: DocumentNode) -> DocumentNode:
+    """`tree` with the lexer's tokens no longer linked to each other.
+
+    The lexer links every token to the one before and after it: a cycle as long as the text,
+    which reference counting cannot free, so every document's tokens waited for the cyclic
+    garbage collector, and the full collections that freed them (a dear query's thousands of
+    tokens) were pauses every request waited out. Unlinked, they go with the tree."""
+    token = tree.loc.start_token if tree.loc is not None else None
+    while token is not None:
+        following = token.next
+        token.prev = token.next = None
+        token = following
+    return tree
 
 
 def compact(tree: DocumentNode) -> DocumentNode:
@@ -188,18 +242,37 @@ def compact(tree: DocumentNode) -> DocumentNode:
     return tree
 
 
+def error_footprint(error: GraphQLError) -> int:
+    """The memory a validation error holds besides the nodes it points at (counted with
+    the tree): the error, its attributes, message, locations and positions."""
+    size = sys.getsizeof(error) + sys.getsizeof(error.__dict__)
+    for value in vars(error).values():
+        size += sys.getsizeof(value)
+        if isinstance(value, list | tuple):
+            size += sum(sys.getsizeof(item) for item in value if not isinstance(item, Node))
+    return size
+
+
 def footprint(tree: DocumentNode) -> int:
     """The memory a parsed document holds: its source text and nodes."""
     size = 0 if tree.loc is None else sys.getsizeof(tree.loc.source.body)
     for node in nodes(tree):
-        size += sys.getsizeof(node)
+        size += sys.getsizeof(node) + sys.getsizeof(node.__dict__)
         if node.loc is not None:
             size += sum(sys.getsizeof(v) for v in (node.loc, node.loc.start, node.loc.end))
-        for key in node.keys:
-            value = getattr(node, key, None)
+        for value in vars(node).values():
             if isinstance(value, tuple | list | str):
                 size += sys.getsizeof(value)
     return size
 
 
-__all__ = ["Document", "DocumentCache", "compact", "digest", "footprint", "nodes"]
+__all__ = [
+    "Document",
+    "DocumentCache",
+    "compact",
+    "digest",
+    "error_footprint",
+    "footprint",
+    "nodes",
+    "unlinked",
+]

@@ -13,10 +13,14 @@ whatever is cached. Anything a kept plan does not handle (an error, a variable t
 coerce, an answer over budget) goes through strawberry, which answers it;
 `tests/test_execution_equivalence.py` checks that every path gives the bytes and status of
 graphql-core's own execution on thousands of generated queries, refusals included.
+
+Answers are made one at a time, in the order requests arrive (`GraphQLService.lane`), letting
+the event loop turn before each and between its stages (`blkg.api.turns` says why).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 
@@ -26,6 +30,7 @@ import strawberry
 from blkg.api.documents import Document, DocumentCache
 from blkg.api.extensions import INTERNAL, code_for
 from blkg.api.prepared import Bail, Unsupported, prepare
+from blkg.api.turns import collector_held, let_the_loop_turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,7 @@ class GraphQLService:
         self.root = root
         self.documents = documents
         self.budget = budget
+        self.lane = asyncio.Lock()
 
     @property
     def prepared(self) -> bool:
@@ -56,6 +62,12 @@ class GraphQLService:
         self.schema.execution_context_class.prepared = value
 
     async def answer(self, query: str, variables: dict | None, operation: str | None) -> Answer:
+        async with self.lane:
+            await let_the_loop_turn()
+            with collector_held():
+                return await self._answer(query, variables, operation)
+
+    async def _answer(self, query: str, variables: dict | None, operation: str | None) -> Answer:
         entry = self.documents.get(query) if self.prepared else None
         if entry is not None:
             data = self._from_plan(entry, variables, operation)

@@ -56,7 +56,7 @@ def build_schema(limits: Limits | None = None) -> Schema:
     Its `documents` is the cache its executions parse and validate through, and where the
     prepared plans of `blkg.api.execution` are kept."""
     limits = limits or Limits()
-    documents = DocumentCache(limits.graphql_document_cache_bytes)
+    documents = DocumentCache(limits.graphql_document_cache_bytes, limits.max_validation_errors)
     schema = Schema(
         query=Query,
         extensions=[

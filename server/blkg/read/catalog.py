@@ -475,6 +475,7 @@ class _Builder:
                             last_year_covered=r.year(node, BLF.lastYearCovered),
                             interpretation=r.text(node, BLF.interpretation),
                             sources=self.sources(node),
+                            quotations=self.quotations(node),
                         ),
                     )
                 )
@@ -491,6 +492,7 @@ class _Builder:
                         principals=r.integer(node, BLF.principalCount),
                         findings=self.linked(node, BLF.hasFinding),
                         sources=self.sources(node),
+                        quotations=self.quotations(node),
                     ),
                 )
             )
@@ -510,6 +512,7 @@ class _Builder:
                         findings=self.linked(node, BLF.hasFinding),
                         unknown_effect_domains=self.linked(node, BLF.unknownEffectDomain),
                         sources=self.sources(node),
+                        quotations=self.quotations(node),
                     ),
                 )
             )

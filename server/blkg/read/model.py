@@ -219,11 +219,17 @@ class Session(Node):
     def depth(self) -> Depth | None:
         return None if self.treatment is None else self.treatment.depth
 
-    def treats_at_least(self, depth: Depth | None) -> bool:
-        """Whether it treats what it addresses at `depth` or deeper (None: any, or none)."""
+    def treats_at_least(self, depth: Depth | None, bases: set[Basis] | None = None) -> bool:
+        """Whether it treats what it addresses at `depth` or deeper (None: any, or none), on
+        one of `bases` (None: any basis)."""
         if depth is None:
             return True
-        return self.treatment is not None and self.treatment.depth.rank >= depth.rank
+        treatment = self.treatment
+        return (
+            treatment is not None
+            and treatment.depth.rank >= depth.rank
+            and (bases is None or treatment.basis in bases)
+        )
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -271,6 +277,7 @@ class Finding(Node):
     last_year_covered: int | None = None
     interpretation: str | None = None
     sources: list[Source] = field(default_factory=list)
+    quotations: list[Quotation] = field(default_factory=list)
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -282,6 +289,7 @@ class Study(Node):
     principals: int | None = None
     findings: list[Finding] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    quotations: list[Quotation] = field(default_factory=list)
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -296,6 +304,7 @@ class Review(Node):
     findings: list[Finding] = field(default_factory=list)
     unknown_effect_domains: list[Concept] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    quotations: list[Quotation] = field(default_factory=list)
 
 
 @dataclass(eq=False, slots=True, repr=False)

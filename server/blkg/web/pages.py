@@ -54,6 +54,7 @@ class Page:
     title: str
     sections: list[Section]
     intro: str = ""
+    notice: str = ""  # a caveat the reader needs before the content, shown above it
     alternates: list[tuple[str, str, str]] = field(default_factory=list)  # name, type, href
     markup: str = ""  # trusted HTML built in this module, appended to the main content
 
@@ -62,6 +63,8 @@ def render(page: Page, status_note: str = "") -> bytes:
     parts = [_head(page), "<body>", _navigation(), "<main>"]
     if status_note:
         parts.append(f'<p class="note">{escape(status_note)}</p>')
+    if page.notice:
+        parts.append(f'<p class="notice" role="note">{escape(page.notice)}</p>')
     for position, section in enumerate(page.sections):
         parts.append(_section(section, heading="h1" if position == 0 else "h2"))
     if not page.sections:
@@ -174,6 +177,7 @@ th{text-align:left;vertical-align:top;width:14rem;padding:.3rem .6rem .3rem 0;fo
 td{padding:.3rem 0;vertical-align:top}td ul{margin:0;padding-left:1rem}
 td table th{width:10rem;font-weight:500}
 .note{color:#666;font-size:.85rem}.derived{font-size:.75rem;background:#eef;padding:0 .3rem}
+.notice{background:#fff8e1;border-left:4px solid #f0b400;padding:.5rem .8rem;margin:.8rem 0}
 """
 
 __all__ = ["Page", "Row", "Section", "Value", "render", "sparql_form"]

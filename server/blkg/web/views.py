@@ -21,6 +21,15 @@ from blkg.web.pages import Page, Row, Section, Value
 VOCABULARY_DOCUMENTS = ("def", "shapes")
 MAX_NESTING = 3
 OA = Namespace("http://www.w3.org/ns/oa#")
+# The links that make up the map from sessions to responsibilities, and what a page that
+# shows any of them says about the map.
+MAP_LINKS = (BLF.SessionLink, BLF.SessionFocus, BLF.ComponentMembership)
+MAP_NOTICE = (
+    "No source maps sessions to individual responsibilities. Which sessions address which "
+    "responsibility is this project's reading: a session addresses the responsibilities of "
+    "the components it focuses on. Each link below shows its basis, its rationale and the "
+    "words of the sources it starts from."
+)
 # What a qualified link rests on, shown beside every link a page lists, in this order.
 QUALIFIERS = (BLF.basis, BLF.depth, BLF.rationale, BLF.quotation)
 
@@ -49,7 +58,16 @@ class PageBuilder:
         union = description.union()
         derived = description.parts.get(self.inferred, Graph())
         sections = [self._section(union, derived, s) for s in description.subjects]
-        return Page(self.name(description.iri), sections, alternates=alternates)
+        page = Page(self.name(description.iri), sections, alternates=alternates)
+        if self._maps_sessions(union):
+            page.notice = MAP_NOTICE
+        return page
+
+    def _maps_sessions(self, union: Graph) -> bool:
+        """Whether the page shows links of the map from sessions to responsibilities."""
+        everything = self.describer.everything
+        nodes = set(union.subjects()) | {o for o in union.objects() if isinstance(o, URIRef)}
+        return any((n, RDF.type, kind) in everything for n in nodes for kind in MAP_LINKS)
 
     def index_page(self, description: Description, alternates: list) -> Page:
         """A named graph: what it holds, grouped by type."""

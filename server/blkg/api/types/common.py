@@ -90,13 +90,23 @@ class Quotation(Node):
 
 
 QUOTATIONS_DOC = "The quotations the link rests on, in the order of their ids."
+FACT_QUOTATIONS_DOC = (
+    "The words of its sources that state it, verbatim, in the order of their ids; empty where "
+    "none is quoted."
+)
 RATIONALE_DOC = (
     "The project's reasoning where the link is editorial: what in the sources the reading rests "
     "on. Null on sourced links."
 )
 DEPTH_ARGUMENT_DOC = (
-    "Only sessions that treat what they address at least this deeply (default: any depth; "
-    "a session without a recorded depth is left out when this is given)."
+    "Only links whose session treats what it addresses at least this deeply (default: any "
+    "depth; a session without a recorded depth is left out when this is given). With `basis`, "
+    "the depth must rest on one of those bases too: both filters hold."
+)
+LINK_SOURCES_DOC = (
+    "The works the link names, ordered by key: on a sourced link, the source its quotations "
+    "come from; on an editorial link, works the reading leans on, which are not statements "
+    "of the link by them (the rationale says how each is used)."
 )
 
 

@@ -45,7 +45,7 @@ def compute_coverage(
     basis: set[m.Basis],
     min_depth: m.Depth | None = None,
 ) -> CoverageView:
-    chosen = {s.number for s in sessions if s.treats_at_least(min_depth)}
+    chosen = {s.number for s in sessions if s.treats_at_least(min_depth, basis)}
     rows = [
         CoverageRowView(
             responsibility,

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from blkg.api.descriptions import from_ontology
-from blkg.api.types.common import SOURCES_DOC, Concept, FindingKind, Node, Source, plain_type
+from blkg.api.types.common import (
+    FACT_QUOTATIONS_DOC,
+    SOURCES_DOC,
+    Concept,
+    FindingKind,
+    Node,
+    Quotation,
+    Source,
+    plain_type,
+)
 from blkg.read import model as m
 from blkg.vocabulary import BLF
 
@@ -73,6 +82,7 @@ class Finding(Node):
     last_year_covered: int | None = strawberry.field(description=from_ontology(BLF.lastYearCovered))
     interpretation: str | None = strawberry.field(description=from_ontology(BLF.interpretation))
     sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    quotations: list[Quotation] = strawberry.field(description=FACT_QUOTATIONS_DOC)
     is_type_of = plain_type(m.Finding)
 
 
@@ -87,6 +97,7 @@ class Study(Node):
     principals: int | None = strawberry.field(description=from_ontology(BLF.principalCount))
     findings: list[Finding] = strawberry.field(description="What its authors report.")
     sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    quotations: list[Quotation] = strawberry.field(description=FACT_QUOTATIONS_DOC)
     is_type_of = plain_type(m.Study)
 
 
@@ -110,6 +121,7 @@ class EvidenceReview(Node):
         description=from_ontology(BLF.unknownEffectDomain)
     )
     sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    quotations: list[Quotation] = strawberry.field(description=FACT_QUOTATIONS_DOC)
     is_type_of = plain_type(m.Review)
 
 

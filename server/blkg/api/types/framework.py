@@ -11,6 +11,7 @@ from blkg.api.types.common import (
     DEPTH_ARGUMENT_DOC,
     ID_DOC,
     IRI_DOC,
+    LINK_SOURCES_DOC,
     QUOTATIONS_DOC,
     RATIONALE_DOC,
     SOURCES_DOC,
@@ -85,7 +86,7 @@ class ComponentMembership(Node):
     basis: Basis = strawberry.field(description=from_ontology(BLF.basis))
     rationale: str | None = strawberry.field(description=RATIONALE_DOC)
     quotations: list[Quotation] = strawberry.field(description=QUOTATIONS_DOC)
-    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    sources: list[Source] = strawberry.field(description=LINK_SOURCES_DOC)
     is_type_of = plain_type(m.Membership)
 
 

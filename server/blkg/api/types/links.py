@@ -14,13 +14,13 @@ def with_basis(
     links: Iterable, basis: list[m.Basis] | None, min_depth: m.Depth | None = None
 ) -> list:
     """The links with one of `basis` (None: any) whose session treats its subject at least
-    `min_depth` deep (None: any depth, links without a session included)."""
+    `min_depth` deep (None: any depth), that depth too resting on one of `basis`."""
     allowed = set(basis) if basis is not None else None
     return [
         link
         for link in links
         if (allowed is None or link.basis in allowed)
-        and (min_depth is None or link.session.treats_at_least(min_depth))
+        and link.session.treats_at_least(min_depth, allowed)
     ]
 
 

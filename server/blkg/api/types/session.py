@@ -9,6 +9,7 @@ import strawberry
 from blkg.api.descriptions import from_ontology
 from blkg.api.types.common import (
     DEPTH_ARGUMENT_DOC,
+    LINK_SOURCES_DOC,
     QUOTATIONS_DOC,
     RATIONALE_DOC,
     SOURCES_DOC,
@@ -60,7 +61,7 @@ class SessionFocus(Node):
     basis: Basis = strawberry.field(description=from_ontology(BLF.basis))
     rationale: str | None = strawberry.field(description=RATIONALE_DOC)
     quotations: list[Quotation] = strawberry.field(description=QUOTATIONS_DOC)
-    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    sources: list[Source] = strawberry.field(description=LINK_SOURCES_DOC)
     is_type_of = plain_type(m.SessionFocus)
 
 
@@ -73,7 +74,7 @@ class PracticeCoverage(Node):
     basis: Basis = strawberry.field(description=from_ontology(BLF.basis))
     rationale: str | None = strawberry.field(description=RATIONALE_DOC)
     quotations: list[Quotation] = strawberry.field(description=QUOTATIONS_DOC)
-    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    sources: list[Source] = strawberry.field(description=LINK_SOURCES_DOC)
     is_type_of = plain_type(m.PracticeCoverage)
 
 
@@ -84,10 +85,10 @@ class Treatment(Node):
     basis: Basis = strawberry.field(description=from_ontology(BLF.basis))
     rationale: str | None = strawberry.field(description=RATIONALE_DOC)
     quotations: list[Quotation] = strawberry.field(
-        description="The words of the session's description and learning outcomes that the "
-        "depth is read from."
+        description="The brochure's words the depth is read from (the session's description and "
+        "learning outcomes, or what it says of a year's sessions together)."
     )
-    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
+    sources: list[Source] = strawberry.field(description=LINK_SOURCES_DOC)
     is_type_of = plain_type(m.Treatment)
 
 
@@ -113,7 +114,8 @@ class SessionLink(Node):
         description="The session's depth of treatment; null where none is recorded."
     )
     sources: list[Source] = strawberry.field(
-        description="The sources of the focus and membership links it is derived from."
+        description="The works named by the focus and membership links it is derived from and by "
+        "their quotations."
     )
     is_type_of = plain_type(m.SessionLink)
 

@@ -1,0 +1,70 @@
+"""Answers are made one at a time, and a cheap request that arrives alongside is not queued
+behind them: it needs a few turns of the event loop, and every answer lets those go by first.
+Order is observed through events, never through time."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from blkg.api.execution import GraphQLService
+from blkg.api.schema import build_schema
+from blkg.api.turns import LOOP_TURNS
+from blkg.config import Limits
+from blkg.read import build_catalog
+
+QUERY = "{ responsibilities { sessions { responsibilities { number } } } }"
+
+
+@pytest.fixture(scope="module")
+def catalog(graph):
+    return build_catalog(graph.union(), graph.settings.instance_base)
+
+
+def recording(service: GraphQLService, events: list) -> None:
+    """Record when each answer starts and ends being made; each gives the loop a turn while
+    it is made, as an answer that awaits something would."""
+    make = service._answer
+
+    async def answer(query, variables, operation):
+        events.append("start")
+        await asyncio.sleep(0)
+        try:
+            return await make(query, variables, operation)
+        finally:
+            events.append("end")
+
+    service._answer = answer
+
+
+def served(catalog, answers: int, cheap_turns: int) -> list:
+    schema = build_schema(Limits())
+    service = GraphQLService(schema, catalog, schema.documents, 20_000)
+    events: list = []
+    recording(service, events)
+
+    async def cheap():
+        for _ in range(cheap_turns):
+            await asyncio.sleep(0)
+        events.append("cheap")
+
+    async def run():
+        tasks = [asyncio.create_task(service.answer(QUERY, None, None)) for _ in range(answers)]
+        tasks.append(asyncio.create_task(cheap()))
+        results = await asyncio.gather(*tasks)
+        assert all(r.status == 200 for r in results[:answers])
+
+    asyncio.run(run())
+    return events
+
+
+def test_answers_are_made_one_at_a_time(catalog):
+    events = [e for e in served(catalog, 4, 1) if e != "cheap"]
+    assert events == ["start", "end"] * 4
+
+
+@pytest.mark.parametrize("turns", [1, LOOP_TURNS // 2, LOOP_TURNS - 1])
+def test_a_cheap_request_waits_for_no_answer_that_arrived_before_it(catalog, turns):
+    events = served(catalog, 4, turns)
+    assert events.index("cheap") < events.index("start")
