@@ -1,9 +1,10 @@
 """Synthetic data for the growth measurements: the shipped data plus generated sessions.
 
 Each generated session has the same shape as a shipped one (number, title, year, days,
-program, description, source), three learning outcomes and one or two sourced focus links to
-the framework's components, so the derived session links grow with it. The framework itself
-(21 responsibilities, 4 components and their memberships) stays as it is.
+program, description, source), three learning outcomes and one or two editorial focus links
+(with a rationale) to the framework's components, so the derived session links grow with it.
+The framework itself (its responsibilities, components and memberships), the evidence and the
+quotations stay as they are.
 
 The shapes fix the consortium at exactly ten sessions numbered 1 to 10; scaled data cannot
 meet that, so the growth measurement validates it with those two constraints left out
@@ -65,8 +66,8 @@ def session_block(number: int) -> str:
             f'    rdfs:label "Session {number} focuses on {component}"@en ;\n'
             f"    blf:session sess:{number} ;\n"
             f"    blf:component comp:{component} ;\n"
-            "    blf:basis blf:Sourced ;\n"
-            "    dcterms:source src:mcrel-consortium .\n"
+            "    blf:basis blf:Editorial ;\n"
+            '    blf:rationale "Generated for the growth benchmark."@en .\n'
         )
     return "\n".join(parts)
 

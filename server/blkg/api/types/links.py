@@ -15,6 +15,8 @@ def with_basis(
 ) -> list:
     """The links with one of `basis` (None: any) whose session treats its subject at least
     `min_depth` deep (None: any depth), that depth too resting on one of `basis`."""
+    if basis is None and min_depth is None:
+        return list(links)
     allowed = set(basis) if basis is not None else None
     return [
         link
