@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from blkg.cli import UVICORN_OPTIONS
+from blkg.cli import UVICORN_OPTIONS, uvicorn_options
+from blkg.config import Settings
 
 
 def ceiling_app(body: bytes) -> Starlette:
@@ -31,7 +32,7 @@ def main() -> None:
     parser.add_argument("--body", type=Path, required=True)
     parser.add_argument("--loop", default=UVICORN_OPTIONS["loop"])
     args = parser.parse_args()
-    options = {**UVICORN_OPTIONS, "loop": args.loop}
+    options = {**uvicorn_options(Settings.from_env().limits), "loop": args.loop}
     uvicorn.run(ceiling_app(args.body.read_bytes()), host="127.0.0.1", port=args.port, **options)
 
 

@@ -14,7 +14,7 @@ import argparse
 
 import uvicorn
 
-from blkg.cli import UVICORN_OPTIONS
+from blkg.cli import UVICORN_OPTIONS, uvicorn_options
 from blkg.config import Settings
 from blkg.startup import served_app
 
@@ -28,7 +28,7 @@ def main() -> None:
     app = served_app(Settings.from_env())
     if args.full_path:
         app.state.graphql.prepared = False
-    options = {**UVICORN_OPTIONS, "loop": args.loop}
+    options = {**uvicorn_options(Settings.from_env().limits), "loop": args.loop}
     uvicorn.run(app, host="127.0.0.1", port=args.port, **options)
 
 

@@ -14,11 +14,11 @@ from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from blkg.export import FORMATS
+from blkg.formats import Use, serving
 from blkg.sparql.results import GRAPH_FORMATS
 
-# The server's own names for the formats: what export writes, and what pyoxigraph reads.
-RDFLIB_FORMATS = {name: fmt.rdflib_name for name, fmt in FORMATS.items()}
+# The server's own names for the formats: what rdflib and pyoxigraph read them as.
+RDFLIB_FORMATS = {name: fmt.rdflib for name, fmt in serving(Use.GRAPH).items()}
 OXIGRAPH_FORMATS = GRAPH_FORMATS
 PARSERS = ("rdflib", "pyoxigraph")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

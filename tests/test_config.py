@@ -1,10 +1,16 @@
-"""Settings from the environment: defaults, overrides, and a clear refusal of bad values."""
+"""Settings from the environment: defaults, overrides, and a clear refusal of bad values (an
+exception in the library, an exit of the `blkg` command)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
-from blkg.config import Limits, Settings
+from blkg.config import ConfigError, Limits, Settings
+from blkg.namespaces import VOCABULARY_ROOT
 
 
 def test_defaults_apply_when_nothing_is_set(monkeypatch):
@@ -12,7 +18,7 @@ def test_defaults_apply_when_nothing_is_set(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     settings = Settings.from_env()
     assert settings.limits == Limits()
-    assert settings.base_iri == "https://w3id.org/blkg/"
+    assert settings.base_iri == VOCABULARY_ROOT
 
 
 @pytest.mark.parametrize(
@@ -46,6 +52,26 @@ def test_a_base_iri_gets_its_trailing_slash(monkeypatch):
 )
 def test_a_bad_value_is_refused_with_the_variable_named(monkeypatch, name, value, says):
     monkeypatch.setenv(name, value)
-    with pytest.raises(SystemExit) as refusal:
+    with pytest.raises(ConfigError) as refusal:
         Settings.from_env()
     assert name in str(refusal.value) and says in str(refusal.value)
+
+
+def test_a_bad_value_is_a_value_error_not_an_exit(monkeypatch):
+    monkeypatch.setenv("BLKG_MAX_ALIASES", "many")
+    with pytest.raises(ValueError, match="BLKG_MAX_ALIASES"):
+        Limits.from_env()
+
+
+def test_the_command_exits_with_the_message_of_a_bad_value():
+    result = subprocess.run(
+        [sys.executable, "-m", "blkg", "validate"],
+        env={**os.environ, "BLKG_SPARQL_TIMEOUT": "soon"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "blkg: environment variable BLKG_SPARQL_TIMEOUT='soon' is not a number\n"
+    )

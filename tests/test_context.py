@@ -12,7 +12,7 @@ from blkg.vocabulary import BLF, BLF_IRI
 
 @pytest.fixture(scope="module")
 def context(graph) -> dict:
-    return build_context(graph.named("ontology"), graph.settings)["@context"]
+    return build_context(graph.named("ontology"), graph.prefixes)["@context"]
 
 
 def test_every_own_term_has_a_definition(context):
@@ -46,6 +46,20 @@ def test_datatype_properties_carry_their_xsd_datatype(graph, context):
 def test_prefixes_follow_the_configured_base(graph, context):
     assert context["resp"] == graph.settings.instance_base + "responsibility/"
     assert context["blf"] == BLF_IRI
+
+
+def test_the_prefixes_are_the_graphs(graph, context):
+    prefixes = {name: value for name, value in context.items() if isinstance(value, str)}
+    own = {str(term).removeprefix(BLF_IRI) for term in dir(BLF)}
+    assert {n: i for n, i in prefixes.items() if not i.startswith("blf:")} == {
+        name: iri for name, iri in graph.prefixes.items() if name not in own
+    }
+
+
+def test_a_prefix_named_like_a_term_gives_way_to_the_term(graph):
+    prefixes = {**graph.prefixes, "number": graph.settings.instance_base + "number/"}
+    context = build_context(graph.named("ontology"), prefixes)["@context"]
+    assert context["number"] == {"@id": "blf:number", "@type": "xsd:integer"}
 
 
 def test_context_is_served_as_json_ld(client, context):

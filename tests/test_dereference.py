@@ -12,7 +12,7 @@ import pytest
 from rdflib import SKOS, Graph, Namespace, URIRef
 
 from blkg.description import Describer
-from blkg.export import FORMATS
+from blkg.formats import Use, serving
 from blkg.graph import load_shapes
 from blkg.vocabulary import BLF
 from tests.conftest import RunningServer, free_port, http_client
@@ -21,6 +21,7 @@ from tests.rdf_parsing import PARSERS, assert_isomorphic, parse, parse_union
 OA = Namespace("http://www.w3.org/ns/oa#")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SITUATIONAL_AWARENESS = "/id/responsibility/situational-awareness"
+GRAPH_FORMATS = serving(Use.GRAPH)
 
 
 class PageText(HTMLParser):
@@ -50,9 +51,9 @@ class PageText(HTMLParser):
 
 
 def rdf(client, path: str, fmt: str = "turtle") -> httpx.Response:
-    response = client.get(path, headers={"Accept": FORMATS[fmt].media_type})
+    response = client.get(path, headers={"Accept": GRAPH_FORMATS[fmt].media_type})
     assert response.status_code == 200, f"{path}: {response.status_code} {response.text[:300]}"
-    assert response.headers["content-type"].split(";")[0] == FORMATS[fmt].media_type
+    assert response.headers["content-type"].split(";")[0] == GRAPH_FORMATS[fmt].media_type
     return response
 
 
@@ -72,7 +73,7 @@ def describer(graph) -> Describer:
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("fmt", list(GRAPH_FORMATS))
 def test_resource_description_parses_back_isomorphic(client, graph, describer, fmt, parser):
     iri = URIRef(graph.settings.base_iri + SITUATIONAL_AWARENESS.lstrip("/"))
     expected = describer.resource(iri).union()
@@ -95,7 +96,7 @@ def test_description_holds_the_resource_triples_incoming_links_and_neighbour_lab
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("fmt", list(GRAPH_FORMATS))
 @pytest.mark.parametrize(
     ("path", "content"),
     [
@@ -219,7 +220,7 @@ def test_page_links_back_to_this_server_and_offers_the_data(client):
     shown = page(client, SITUATIONAL_AWARENESS)
     assert "/def#Responsibility" in shown.links
     assert "/id/component/leadership" in shown.links
-    for fmt in FORMATS:
+    for fmt in GRAPH_FORMATS:
         assert f"?format={fmt}" in shown.links
 
 

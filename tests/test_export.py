@@ -6,8 +6,10 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from blkg.export import FORMATS, SELECTIONS, file_name, serialize
+from blkg.export import SELECTIONS, file_name, serialize
+from blkg.formats import Use, serving
 
+FORMATS = serving(Use.GRAPH)
 CASES = [(fmt, selection) for fmt in FORMATS for selection in SELECTIONS]
 
 
@@ -20,15 +22,16 @@ def describe_difference(expected: Graph, actual: Graph) -> str:
 
 def parsed_graphs(content: bytes, fmt: str, graph, names) -> dict[str, Graph]:
     if not FORMATS[fmt].quads:
-        parsed = Graph().parse(data=content, format=FORMATS[fmt].rdflib_name)
+        parsed = Graph().parse(data=content, format=FORMATS[fmt].rdflib)
         return {"+".join(names): parsed}
     dataset = Dataset()
-    dataset.parse(data=content, format=FORMATS[fmt].rdflib_name)
+    dataset.parse(data=content, format=FORMATS[fmt].rdflib)
     return {name: dataset.graph(URIRef(graph.settings.graph_iri(name))) for name in names}
 
 
 def test_every_format_and_selection_is_tested():
-    assert len(CASES) == 12
+    assert {"turtle", "trig", "nt", "jsonld"} <= set(FORMATS)
+    assert len(CASES) == len(FORMATS) * 3
 
 
 @pytest.mark.parametrize(("fmt", "selection"), CASES)

@@ -13,7 +13,7 @@ import pytest
 from rdflib import RDF, URIRef
 from rdflib.query import Result
 
-from blkg.export import FORMATS
+from blkg.formats import Use, serving
 from blkg.vocabulary import BLF
 from tests.conftest import RunningServer, wait_for
 from tests.rdf_parsing import PARSERS, assert_isomorphic, decimals_by_value, parse_union
@@ -38,6 +38,7 @@ OXIGRAPH_RESULTS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
+GRAPH_FORMATS = serving(Use.CONSTRUCT)
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
@@ -121,15 +122,15 @@ def test_ask_answers_a_boolean(client, query, answer):
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("fmt", list(GRAPH_FORMATS))
 def test_construct_in_every_rdf_format_parses_back_isomorphic(client, graph, fmt, parser):
     response = client.get(
         "/sparql",
         params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
-        headers={"Accept": FORMATS[fmt].media_type},
+        headers={"Accept": GRAPH_FORMATS[fmt].media_type},
     )
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"].split(";")[0] == FORMATS[fmt].media_type
+    assert response.headers["content-type"].split(";")[0] == GRAPH_FORMATS[fmt].media_type
     constructed = parse_union(response.content, fmt, parser)
     assert_isomorphic(decimals_by_value(graph.union()), decimals_by_value(constructed))
 

@@ -220,7 +220,7 @@ def test_the_line_and_the_answer_cap_are_settings(monkeypatch, name, value, fiel
 )
 def test_a_bad_line_or_cap_is_refused_naming_the_variable(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
-    with pytest.raises(SystemExit) as refusal:
+    with pytest.raises(ValueError) as refusal:
         Limits.from_env()
     assert name in str(refusal.value)
 

@@ -11,12 +11,14 @@ from urllib.parse import urlsplit
 import pytest
 from rdflib import DCAT, DCTERMS, OWL, RDF, VOID, Graph, Literal, URIRef
 
-from blkg.export import FORMATS, SELECTIONS
+from blkg.export import SELECTIONS
+from blkg.formats import Use, serving
 from blkg.graph import GRAPH_NAMES
 from blkg.web.void import DCAT_VERSION
 from tests.rdf_parsing import PARSERS, parse_union
 
 IANA = "https://www.iana.org/assignments/media-types/"
+GRAPH_FORMATS = serving(Use.GRAPH)
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +38,9 @@ def dataset(void, graph) -> URIRef:
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("fmt", list(GRAPH_FORMATS))
 def test_every_format_parses_to_the_same_description(client, void, fmt, parser):
-    response = client.get("/.well-known/void", headers={"Accept": FORMATS[fmt].media_type})
+    response = client.get("/.well-known/void", headers={"Accept": GRAPH_FORMATS[fmt].media_type})
     parsed = parse_union(response.content, fmt, parser)
     assert len(parsed) == len(void)
     assert set(parsed.subjects(RDF.type, DCAT.Distribution)) == set(
@@ -80,7 +82,7 @@ def on_this_server(link: str, graph) -> str:
 
 def test_every_download_is_listed_and_works(client, void, dataset, graph):
     distributions = set(void.objects(dataset, DCAT.distribution))
-    assert len(distributions) == len(FORMATS) * len(SELECTIONS)
+    assert len(distributions) == len(GRAPH_FORMATS) * len(SELECTIONS)
     for distribution in distributions:
         url = str(void.value(distribution, DCAT.downloadURL))
         media_type = str(void.value(distribution, DCAT.mediaType)).removeprefix(IANA)
@@ -91,7 +93,7 @@ def test_every_download_is_listed_and_works(client, void, dataset, graph):
 
 def test_data_dumps_are_the_full_downloads(void, dataset):
     dumps = {str(url) for url in void.objects(dataset, VOID.dataDump)}
-    assert len(dumps) == len(FORMATS)
+    assert len(dumps) == len(GRAPH_FORMATS)
     assert all(url.endswith("graph=all") for url in dumps)
 
 
@@ -117,12 +119,12 @@ HOSTS = [
 ]
 
 
-@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("fmt", list(GRAPH_FORMATS))
 @pytest.mark.parametrize(
     "headers", HOSTS, ids=lambda h: ",".join(f"{k}={v[:20]}" for k, v in h.items())
 )
 def test_the_request_host_changes_nothing(client, graph, fmt, headers):
-    accept = {"Accept": FORMATS[fmt].media_type}
+    accept = {"Accept": GRAPH_FORMATS[fmt].media_type}
     plain = client.get("/.well-known/void", headers=accept)
     hosted = client.get("/.well-known/void", headers={**accept, **headers})
     assert hosted.status_code == 200
@@ -140,5 +142,5 @@ def test_every_link_to_the_server_is_on_the_base_iri(void, graph):
         for node in triple
         if isinstance(node, URIRef) and urlsplit(str(node)).path.endswith(routes)
     }
-    assert len(links) > len(FORMATS) * len(SELECTIONS)
+    assert len(links) > len(GRAPH_FORMATS) * len(SELECTIONS)
     assert all(link.startswith(graph.settings.base_iri) for link in links), links

@@ -7,8 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from blkg.config import Settings
+from blkg.config import ConfigError, Limits, Settings
 from blkg.errors import BLKGError, ValidationFailed
+from blkg.formats import Use, serving
 from blkg.web.security_headers import RESPONSE_HEADERS
 
 
@@ -25,9 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_data_option(export)
     export.add_argument(
         "--format",
-        choices=["turtle", "trig", "nt", "jsonld"],
-        default="turtle",
-        help="serialisation (default: turtle)",
+        choices=list(serving(Use.GRAPH)),
+        default=next(iter(serving(Use.GRAPH))),
+        help="serialisation (default: %(default)s)",
     )
     export.add_argument(
         "--graph",
@@ -98,7 +99,8 @@ def _export(args: argparse.Namespace) -> int:
 # guarded against slow, stalled, oversized and malformed requests and clients that stop reading
 # (blkg.web.connections), which answers a client's mistakes without logging them, so only
 # warnings and errors of the server itself are written; no WebSockets; the security headers go
-# on every response (blkg.web.security_headers).
+# on every response (blkg.web.security_headers). Named by its import string here, the guarded
+# protocol has the default limits: `uvicorn_options` gives it the configured ones.
 UVICORN_OPTIONS = {
     "loop": "uvloop",
     "http": "blkg.web.connections:GuardedHttpToolsProtocol",
@@ -109,15 +111,23 @@ UVICORN_OPTIONS = {
 }
 
 
+def uvicorn_options(limits: Limits) -> dict:
+    """`UVICORN_OPTIONS`, with connections guarded by `limits`."""
+    from blkg.web.connections import guarded_protocol
+
+    return {**UVICORN_OPTIONS, "http": guarded_protocol(limits)}
+
+
 def _serve(args: argparse.Namespace) -> int:
     from blkg.startup import served_app
 
-    app = served_app(_settings(args))
+    settings = _settings(args)
+    app = served_app(settings)
 
     import uvicorn
 
     print(f"blkg: serving on http://{args.host}:{args.port}/graphql", file=sys.stderr, flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, **UVICORN_OPTIONS)
+    uvicorn.run(app, host=args.host, port=args.port, **uvicorn_options(settings.limits))
     return 0
 
 
@@ -134,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in report(failure.violations):
             print(line, file=sys.stderr)
         return failure.exit_code
+    except ConfigError as error:
+        print(f"blkg: {error}", file=sys.stderr)
+        return 1
     except BLKGError as error:
         print(f"blkg: {error}", file=sys.stderr)
         return error.exit_code

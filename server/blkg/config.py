@@ -1,7 +1,9 @@
 """Settings of one running graph: base IRI, folders and the limits of the public endpoint.
 
 Every value has a default and can be set from the environment (`BLKG_*`), so `make serve`
-and tests configure the server the same way.
+and tests configure the server the same way. A value the environment gives that its setting
+cannot take raises `ConfigError`, naming the variable; the `blkg` command turns it into its
+exit.
 """
 
 from __future__ import annotations
@@ -10,34 +12,39 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from blkg.namespaces import VOCABULARY_ROOT
 from blkg.resources import default_data_dir
 
-DEFAULT_BASE_IRI = "https://w3id.org/blkg/"
+DEFAULT_BASE_IRI = VOCABULARY_ROOT
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value its setting cannot take; the message names it."""
 
 
 def _env_int(name: str, default: int, minimum: int | None = None) -> int:
     value = _env_number(name, default, int, "a whole number")
     if minimum is not None and value < minimum:
-        raise SystemExit(f"blkg: environment variable {name}={value!r} must be at least {minimum}")
+        raise ConfigError(f"environment variable {name}={value!r} must be at least {minimum}")
     return value
 
 
 def _env_float(name: str, default: float) -> float:
     value = _env_number(name, default, float, "a number")
     if not value > 0:
-        raise SystemExit(f"blkg: environment variable {name}={value!r} must be greater than 0")
+        raise ConfigError(f"environment variable {name}={value!r} must be greater than 0")
     return value
 
 
 def _env_number(name: str, default, parse, kind: str):
-    """The variable `name` parsed by `parse`, `default` when unset; a clear exit when not `kind`."""
+    """The variable `name` parsed by `parse`, `default` when unset; `ConfigError` if not `kind`."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
         return parse(raw)
     except ValueError:
-        raise SystemExit(f"blkg: environment variable {name}={raw!r} is not {kind}") from None
+        raise ConfigError(f"environment variable {name}={raw!r} is not {kind}") from None
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -155,4 +162,4 @@ class Settings:
         )
 
 
-__all__ = ["DEFAULT_BASE_IRI", "Limits", "Settings"]
+__all__ = ["DEFAULT_BASE_IRI", "ConfigError", "Limits", "Settings"]

@@ -16,9 +16,9 @@ from rdflib.term import Node
 
 from blkg import namespaces
 from blkg.graph import GRAPH_NAMES, KnowledgeGraph
+from blkg.namespaces import VOCABULARY_ROOT
 
 LABELS = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SDO.name, SH.name)
-VOCABULARY_ROOT = "https://w3id.org/blkg/"
 ONTOLOGY = URIRef(VOCABULARY_ROOT + "def")
 SHAPES = URIRef(VOCABULARY_ROOT + "shapes")
 
@@ -46,7 +46,7 @@ class Describer:
         self.graphs = {URIRef(graph.settings.graph_iri(n)): graph.named(n) for n in GRAPH_NAMES}
         self.shape_graph = graph.shapes
         # A graph of its own: the union is shared and must not take in the shapes.
-        self.everything = namespaces.bind_all(Graph(), graph.settings)
+        self.everything = namespaces.bind_all(Graph(), graph.prefixes)
         self.everything += graph.union()
         self.everything += self.shape_graph
         self._fragments = _fragments(self.everything)

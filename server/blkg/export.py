@@ -1,8 +1,11 @@
-"""Serialising the graph: Turtle, TriG, N-Triples and JSON-LD, of one or all named graphs.
+"""Serialising the graph: in each format of `blkg.formats` that serves graphs, of one or all
+named graphs.
 
 Output is deterministic for the same data, so the CLI and the HTTP downloads can be compared
-byte for byte. JSON-LD is compacted with the vocabulary's context (`blkg.context`), embedded
-inline, with its node and value arrays sorted (rdflib's own order depends on hashing).
+byte for byte. Formats without named graphs get the union of the graphs; formats of one
+statement a line have their lines sorted; TriG and JSON-LD, whose rdflib writers order graphs
+and nodes by hash, are written here in a stable order. JSON-LD is compacted with the
+vocabulary's context (`blkg.context`), embedded inline, with its node and value arrays sorted.
 """
 
 from __future__ import annotations
@@ -14,36 +17,19 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import orjson
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.serializers.jsonld import from_rdf
 from rdflib.plugins.serializers.trig import TrigSerializer
 
 from blkg import namespaces
 from blkg.context import build_context
+from blkg.formats import FORMATS, Use, serving
 from blkg.graph import ASSERTED, GRAPH_NAMES, KnowledgeGraph
-
-
-@dataclass(frozen=True)
-class Format:
-    name: str
-    rdflib_name: str
-    media_type: str
-    extension: str
-    quads: bool
-
-
-FORMATS: dict[str, Format] = {
-    "turtle": Format("turtle", "turtle", "text/turtle", "ttl", quads=False),
-    "trig": Format("trig", "trig", "application/trig", "trig", quads=True),
-    "nt": Format("nt", "nt", "application/n-triples", "nt", quads=False),
-    "jsonld": Format("jsonld", "json-ld", "application/ld+json", "jsonld", quads=True),
-}
 
 SELECTIONS: dict[str, tuple[str, ...]] = {
     "asserted": ASSERTED,
@@ -66,24 +52,37 @@ def serialize_parts(
 
     Formats without named graphs (Turtle, N-Triples) get the union of the parts.
     """
-    fmt = FORMATS[format_name]
+    fmt = serving(Use.GRAPH)[format_name]
     graphs = [_named_graph(graph, name, triples) for name, triples in parts.items()]
-    if fmt.name == "trig":
-        return _trig(graphs)
-    if fmt.name == "jsonld":
-        return _jsonld(graphs, build_context(graph.named("ontology"), graph.settings))
-    union = namespaces.bind_all(Graph(), graph.settings)
-    for part in graphs:
-        union += part
-    text = union.serialize(format=fmt.rdflib_name, encoding="utf-8")
-    if fmt.name == "nt":  # rdflib writes N-Triples in hash order
+    ordered = _IN_ORDER.get(fmt.name)
+    if ordered is not None:
+        text = ordered(graph, graphs)
+    else:
+        whole = _dataset(graph, graphs) if fmt.quads else _union(graph, graphs)
+        text = whole.serialize(format=fmt.rdflib, encoding="utf-8")
+    if fmt.line_per_statement:  # rdflib writes them in hash order
         text = b"".join(sorted(text.splitlines(keepends=True)))
     return text
 
 
+def _union(graph: KnowledgeGraph, graphs: list[Graph]) -> Graph:
+    union = namespaces.bind_all(Graph(), graph.prefixes)
+    for part in graphs:
+        union += part
+    return union
+
+
+def _dataset(graph: KnowledgeGraph, graphs: list[Graph]) -> Dataset:
+    dataset = namespaces.bind_all(Dataset(), graph.prefixes)
+    for part in graphs:
+        named = dataset.graph(part.identifier)
+        named += part
+    return dataset
+
+
 def _named_graph(graph: KnowledgeGraph, name: URIRef | None, triples: Graph) -> Graph:
     part = Graph(identifier=DATASET_DEFAULT_GRAPH_ID if name is None else name)
-    namespaces.bind_all(part, graph.settings)
+    namespaces.bind_all(part, graph.prefixes)
     part += triples
     return part
 
@@ -98,13 +97,14 @@ class _TrigInOrder(TrigSerializer):
         self.default_context = DATASET_DEFAULT_GRAPH_ID
 
 
-def _trig(graphs: list[Graph]) -> bytes:
+def _trig(graph: KnowledgeGraph, graphs: list[Graph]) -> bytes:
     stream = io.BytesIO()
     _TrigInOrder(graphs).serialize(stream, encoding="utf-8")
     return stream.getvalue()
 
 
-def _jsonld(graphs: list[Graph], context: dict) -> bytes:
+def _jsonld(graph: KnowledgeGraph, graphs: list[Graph]) -> bytes:
+    context = build_context(graph.named("ontology"), graph.prefixes)
     top: list[dict] = []
     for part in graphs:
         nodes = _jsonld_nodes(part, context)
@@ -114,6 +114,13 @@ def _jsonld(graphs: list[Graph], context: dict) -> bytes:
             top.append({"@id": str(part.identifier), "@graph": nodes})
     document = {"@context": context["@context"], "@graph": _sorted(top)}
     return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+
+
+# The formats whose rdflib writer follows hash order, written here in a stable one instead.
+_IN_ORDER: dict[str, Callable[[KnowledgeGraph, list[Graph]], bytes]] = {
+    "trig": _trig,
+    "jsonld": _jsonld,
+}
 
 
 def _jsonld_nodes(part: Graph, context: dict) -> list[dict]:
@@ -209,9 +216,7 @@ def _terminate_as_exit() -> Iterator[None]:
 
 
 __all__ = [
-    "FORMATS",
     "SELECTIONS",
-    "Format",
     "file_name",
     "serialize",
     "serialize_parts",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import DCAT, DCTERMS, OWL, RDF, Dataset, Graph, Literal, URIRef
@@ -48,11 +49,17 @@ class KnowledgeGraph:
         """
         merged = self._unions.get(names)
         if merged is None:
-            merged = namespaces.bind_all(Graph(), self.settings)
+            merged = namespaces.bind_all(Graph(), self.prefixes)
             for name in names:
                 merged += self.named(name)
             self._unions[names] = merged
         return merged
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        """Prefix -> namespace IRI: what the ontology, data and shapes files declare, merged
+        (`blkg.namespaces`). Every binding of prefixes uses this one mapping; read it only."""
+        return namespaces.merge(self.index.prefixes.values(), self.settings.instance_base)
 
     @property
     def dataset_node(self) -> URIRef | None:
@@ -75,10 +82,14 @@ class KnowledgeGraph:
         return {name: len(self.named(name)) for name in GRAPH_NAMES}
 
 
-def load_shapes() -> Graph:
+def load_shapes(index: FileIndex | None = None) -> Graph:
+    """The SHACL shapes; their files' prefixes go to `index` when one is given."""
     shapes = Graph()
     for path in turtle_files(shapes_dir()):
-        shapes += parse_turtle(path)
+        parsed = parse_turtle(path)
+        if index is not None:
+            index.record_prefixes(parsed, path)
+        shapes += parsed
     return shapes
 
 
@@ -86,7 +97,6 @@ def load_knowledge_graph(settings: Settings, *, check: bool = True) -> Knowledge
     """Load, infer and (unless `check` is False) validate; raise on any problem."""
     index = FileIndex()
     dataset = Dataset()
-    namespaces.bind_all(dataset, settings)
     ontology = dataset.graph(URIRef(settings.graph_iri("ontology")))
     data = dataset.graph(URIRef(settings.graph_iri("data")))
     ontology_files = turtle_files(ontology_dir())
@@ -96,8 +106,9 @@ def load_knowledge_graph(settings: Settings, *, check: bool = True) -> Knowledge
     inferred = dataset.graph(URIRef(settings.graph_iri("inferred")))
     inferred += infer(ontology + data, settings.instance_base)
     graph = KnowledgeGraph(
-        settings, dataset, load_shapes(), index, _hash(ontology_files + data_files)
+        settings, dataset, load_shapes(index), index, _hash(ontology_files + data_files)
     )
+    namespaces.bind_all(dataset, graph.prefixes)
     if check:
         violations = graph_violations(graph)
         if violations:

@@ -2,7 +2,8 @@
 
 Data files use IRIs relative to the dataset's instance base, so the same files serve any
 configured base IRI. A node may be declared (given a type) in one file only; other files
-may add statements about it.
+may add statements about it. The prefixes each file declares are kept too (resolved, as the
+file's relative IRIs are): they are the project's prefixes (`blkg.namespaces`).
 """
 
 from __future__ import annotations
@@ -21,22 +22,29 @@ from blkg.errors import DataFolderError, DuplicateDefinitionError, TurtleSyntaxE
 
 @dataclass
 class FileIndex:
-    """Which file declares (types) each subject, which files state triples about it, and the
-    base each file was read with (in loading order; error messages read the files again)."""
+    """Which file declares (types) each subject, which files state triples about it, the
+    base each file was read with (in loading order; error messages read the files again) and
+    the prefixes each file declares (in loading order)."""
 
     declared_in: dict[Node, Path] = field(default_factory=dict)
     stated_in: dict[Node, list[Path]] = field(default_factory=lambda: defaultdict(list))
     bases: dict[Path, str | None] = field(default_factory=dict)
+    prefixes: dict[Path, dict[str, str]] = field(default_factory=dict)
 
     def record(self, graph: Graph, path: Path, base: str | None = None) -> None:
         """Remember `path` for the subjects of `graph`; refuse a node declared in two files."""
         self.bases[path] = base
+        self.record_prefixes(graph, path)
         for subject in set(graph.subjects(RDF.type)):
             if subject in self.declared_in:
                 raise DuplicateDefinitionError(str(subject), (self.declared_in[subject], path))
             self.declared_in[subject] = path
         for subject in set(graph.subjects()):
             self.stated_in[subject].append(path)
+
+    def record_prefixes(self, graph: Graph, path: Path) -> None:
+        """Remember the prefixes `graph` (parsed from `path` by `parse_turtle`) declares."""
+        self.prefixes[path] = {prefix: str(iri) for prefix, iri in graph.namespaces()}
 
     def files_of(self, subject: Node) -> tuple[Path, ...]:
         """The files that speak of `subject`, the one that declares it first."""
@@ -64,12 +72,14 @@ def turtle_files(folder: Path) -> list[Path]:
 
 
 def parse_turtle(path: Path, base: str | None = None) -> Graph:
-    """Parse one Turtle file, turning parser failures into a `TurtleSyntaxError`."""
+    """Parse one Turtle file, turning parser failures into a `TurtleSyntaxError`.
+
+    The graph binds exactly the prefixes the file declares (none of rdflib's own)."""
     try:
         text = path.read_bytes()
     except OSError as error:
         raise TurtleSyntaxError(path, None, f"cannot read the file ({error.strerror})") from None
-    graph = Graph()
+    graph = Graph(bind_namespaces="none")
     try:
         graph.parse(data=text, format="turtle", publicID=base)
     except BadSyntax as error:

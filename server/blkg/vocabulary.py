@@ -7,8 +7,10 @@ declared in ontology/blkg.ttl and every term declared there has a name here.
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-BLF_IRI = "https://w3id.org/blkg/def#"
-BLSH = Namespace("https://w3id.org/blkg/shapes#")
+from blkg.namespaces import VOCABULARY_ROOT
+
+BLF_IRI = VOCABULARY_ROOT + "def#"
+BLSH = Namespace(VOCABULARY_ROOT + "shapes#")
 
 
 class BLF(DefinedNamespace):

@@ -16,23 +16,37 @@ from blkg.api.types.common import (
     Node,
     Source,
 )
-from blkg.api.types.coverage import Coverage, compute_coverage
+from blkg.api.types.coverage import Coverage
 from blkg.api.types.evidence import EffectivenessRating, EvidenceReview, Finding, Practice, Study
 from blkg.api.types.framework import Component, Framework, Responsibility
 from blkg.api.types.program import Offering, ProgramModel, ProgramOutcome, ProgramYear
 from blkg.api.types.session import KnowledgeType, Session
 from blkg.read import model as m
-
-YEARS = (1, 2, 3)
+from blkg.read.catalog import Catalog
+from blkg.read.coverage import compute_coverage
 
 
 def _arg(description: str):
     return strawberry.argument(description=description)
 
 
-def _check_year(year: int | None) -> None:
-    if year is not None and year not in YEARS:
-        raise bad_input(f"year must be 1, 2 or 3 (the consortium's years); got {year}.")
+def consortium_years(catalog: Catalog) -> list[int]:
+    """The consortium's years the data has (those of its program years, sessions and annual
+    outcomes), ascending: the values a `year` argument may take."""
+    years = {y.year for y in catalog.program_years} | {s.year for s in catalog.sessions}
+    years |= {o.year for o in catalog.program_outcomes if o.year is not None}
+    return sorted(years)
+
+
+def _check_year(catalog: Catalog, year: int | None) -> None:
+    if year is None:
+        return
+    years = consortium_years(catalog)
+    if year not in years:
+        listed = ", ".join(str(y) for y in years)
+        raise bad_input(
+            f"year must be one of {listed} (the consortium's years in the data); got {year}."
+        )
 
 
 def _component(catalog, slug: str) -> m.Component:
@@ -55,7 +69,7 @@ class Query:
     def framework(self) -> Framework:
         return self.framework
 
-    @strawberry.field(description="The framework's four components, in order.")
+    @strawberry.field(description="The framework's components, in order.")
     def components(self) -> list[Component]:
         return self.components
 
@@ -65,9 +79,7 @@ class Query:
     ) -> Component | None:
         return self.component(slug)
 
-    @strawberry.field(
-        description="The 21 responsibilities, ordered by number, optionally filtered."
-    )
+    @strawberry.field(description="The responsibilities, ordered by number, optionally filtered.")
     def responsibilities(
         self,
         component: Annotated[str | None, _arg("Only those this component groups (a slug).")] = None,
@@ -90,22 +102,24 @@ class Query:
     def responsibility(
         self,
         slug: Annotated[str | None, _arg("e.g. 'situational-awareness'")] = None,
-        number: Annotated[int | None, _arg("1-21, as in Figure 4.1")] = None,
+        number: Annotated[int | None, _arg("Its number (see `Responsibility.number`).")] = None,
     ) -> Responsibility | None:
         if slug is None and number is None:
             raise bad_input("Give a responsibility's slug or number.")
         return self.responsibility(slug=slug, number=number)
 
-    @strawberry.field(description="The ten sessions, ordered by number, optionally filtered.")
+    @strawberry.field(description="The sessions, ordered by number, optionally filtered.")
     def sessions(
         self,
-        year: Annotated[int | None, _arg("Only sessions of this consortium year (1-3).")] = None,
+        year: Annotated[
+            int | None, _arg("Only sessions of this consortium year (see `programYears`).")
+        ] = None,
         component: Annotated[str | None, _arg("Only sessions focusing on this component.")] = None,
         addresses: Annotated[
             str | None, _arg("Only sessions addressing this responsibility (a slug).")
         ] = None,
     ) -> list[Session]:
-        _check_year(year)
+        _check_year(self, year)
         found = self.sessions
         if year is not None:
             found = [s for s in found if s.year == year]
@@ -119,7 +133,7 @@ class Query:
         return found
 
     @strawberry.field(description="One session by number; null if there is none.")
-    def session(self, number: Annotated[int, _arg("1-10")]) -> Session | None:
+    def session(self, number: Annotated[int, _arg("The session's number.")]) -> Session | None:
         return self.session(number)
 
     @strawberry.field(
@@ -128,7 +142,9 @@ class Query:
     )
     def coverage(
         self,
-        sessions: Annotated[list[int] | None, _arg("Session numbers (default: all ten).")] = None,
+        sessions: Annotated[
+            list[int] | None, _arg("Session numbers (default: all sessions).")
+        ] = None,
         basis: Annotated[list[Basis] | None, _arg("Count only links with these bases.")] = None,
         min_depth: Annotated[Depth | None, _arg(DEPTH_ARGUMENT_DOC)] = None,
     ) -> Coverage:
@@ -138,10 +154,9 @@ class Query:
             if unknown:
                 raise not_found("session", unknown[0], [s.number for s in self.sessions])
             chosen = [s for s in self.sessions if s.number in set(sessions)]
-        bases = set(basis) if basis is not None else set(m.Basis)
-        return compute_coverage(self.responsibilities, chosen, bases, min_depth)
+        return compute_coverage(self.responsibilities, chosen, basis, min_depth)
 
-    @strawberry.field(description="The four knowledge types of the knowledge taxonomy.")
+    @strawberry.field(description="The knowledge types of the knowledge taxonomy.")
     def knowledge_types(self) -> list[KnowledgeType]:
         return self.knowledge_types
 
@@ -150,14 +165,14 @@ class Query:
         "all of them (ultimate, annual by year, real results)."
     )
     def program_outcomes(
-        self, year: Annotated[int | None, _arg("A consortium year, 1-3.")] = None
+        self, year: Annotated[int | None, _arg("A consortium year (see `programYears`).")] = None
     ) -> list[ProgramOutcome]:
-        _check_year(year)
+        _check_year(self, year)
         if year is None:
             return self.program_outcomes
         return [o for o in self.program_outcomes if o.year == year]
 
-    @strawberry.field(description="The three consortium years and their themes.")
+    @strawberry.field(description="The consortium's years and their themes, by year.")
     def program_years(self) -> list[ProgramYear]:
         return self.program_years
 
@@ -177,15 +192,15 @@ class Query:
     def effectiveness_ratings(self) -> list[EffectivenessRating]:
         return self.ratings
 
-    @strawberry.field(description="The 11 research-based practices, in order.")
+    @strawberry.field(description="The research-based practices, in order.")
     def practices(self) -> list[Practice]:
         return self.practices
 
-    @strawberry.field(description="The four characteristics of a purposeful community.")
+    @strawberry.field(description="The characteristics of a purposeful community.")
     def community_characteristics(self) -> list[Concept]:
         return self.community_characteristics
 
-    @strawberry.field(description="The four phases of change.")
+    @strawberry.field(description="The phases of change.")
     def change_phases(self) -> list[Concept]:
         return self.change_phases
 
@@ -214,4 +229,4 @@ class Query:
         return self.by_id.get(id)
 
 
-__all__ = ["Query"]
+__all__ = ["Query", "consortium_years"]

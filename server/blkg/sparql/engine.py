@@ -37,7 +37,6 @@ from dataclasses import dataclass
 
 import orjson
 
-from blkg import namespaces
 from blkg.graph import GRAPH_NAMES, KnowledgeGraph
 from blkg.sparql.descriptors import DescriptorReserve
 from blkg.sparql.frames import frame, read_frame_async
@@ -326,13 +325,10 @@ def engine_for(graph: KnowledgeGraph) -> QueryEngine:
         settings.graph_iri(name): graph.named(name).serialize(format="nt", encoding="utf-8")
         for name in GRAPH_NAMES
     }
-    prefixes = dict(namespaces.STANDARD)
-    prefixes.update({p: settings.instance_base + path for p, path in namespaces.INSTANCE.items()})
-    prefixes["id"] = settings.instance_base
     limits = settings.limits
     return QueryEngine(
         graphs,
-        prefixes,
+        graph.prefixes,
         limits.sparql_workers,
         limits.sparql_timeout_seconds,
         limits.sparql_queue,

@@ -1,7 +1,7 @@
 """Writing query results, as they are produced, into a buffer that refuses to grow past a cap.
 
-Solutions and booleans are written as SPARQL JSON, XML, CSV or TSV; triples as Turtle, TriG,
-N-Triples or JSON-LD. Nothing is collected first: rows and triples are pulled from the query
+Solutions and booleans are written in the result formats `blkg.formats` declares, triples in
+its graph formats. Nothing is collected first: rows and triples are pulled from the query
 one at a time and written at once into a `CappedBuffer`, which raises `TooLarge` on the write
 that takes it past its cap, so an answer that would be too large stops there, having cost at
 most the cap (plus one row) in memory and work. A row or triple whose literals alone are longer
@@ -21,21 +21,17 @@ from collections.abc import Iterable, Iterator
 import orjson
 import pyoxigraph as ox
 
+from blkg.formats import Use, serving
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
+# Format name -> pyoxigraph's writer, for each format `blkg.formats` declares for the answer.
+RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    name: getattr(ox.QueryResultsFormat, fmt.oxigraph) for name, fmt in serving(Use.RESULTS).items()
 }
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    name: getattr(ox.RdfFormat, fmt.oxigraph) for name, fmt in serving(Use.CONSTRUCT).items()
 }
-WITH_PREFIXES = ("turtle", "trig")
 
 
 class TooLarge(Exception):
@@ -92,9 +88,10 @@ def boolean(answer: ox.QueryBoolean, format_name: str, out: CappedBuffer) -> Non
 def triples(
     found: Iterable[ox.Triple], format_name: str, prefixes: dict[str, str], out: CappedBuffer
 ) -> None:
-    options = {"prefixes": prefixes} if format_name in WITH_PREFIXES else {}
+    """Write triples into `out`, abbreviated with `prefixes` where the format can (writers of
+    formats without prefixes ignore them)."""
     checked = (t for t in found if _fits(out, _literal_size(t.subject, t.predicate, t.object)))
-    ox.serialize(checked, out, format=GRAPH_FORMATS[format_name], **options)
+    ox.serialize(checked, out, format=GRAPH_FORMATS[format_name], prefixes=prefixes)
 
 
 def _within(rows: Iterable[list], out: CappedBuffer) -> Iterator[list]:

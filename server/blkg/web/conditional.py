@@ -1,26 +1,42 @@
 """Validators and conditional requests: `ETag`, `Last-Modified`, and 304 Not Modified.
 
-The dataset does not change while the server runs, so a representation's validators follow
-from the dataset version (and, for the ETag, what was asked for) without computing the body.
+A representation's ETag is a digest of its bytes (`content_tag`), so it changes whenever what
+is served changes, whatever version the data declares: a client never gets a 304 for a copy
+that differs from the current one. The bytes are computed once and kept with their tag
+(`Tagged`), so a revalidation costs a lookup once the representation has been asked for.
+Last-Modified is the dataset's declared modification date.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from blkg import __version__
 from blkg.graph import KnowledgeGraph
 
 CACHE_CONTROL = "public, max-age=300"
 
 
-def entity_tag(graph: KnowledgeGraph, *parts: str) -> str:
-    """A strong ETag naming the dataset version, the server version and the representation."""
-    return '"' + "-".join((graph.version, __version__, *parts)) + '"'
+def content_tag(body: bytes) -> str:
+    """A strong ETag: a digest of exactly the bytes sent (the same bytes, the same tag)."""
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A representation's bytes and their ETag."""
+
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, body: bytes) -> Tagged:
+        return cls(body, content_tag(body))
 
 
 def http_date(moment: datetime) -> str:
@@ -69,7 +85,8 @@ def _parse_date(value: str | None) -> datetime | None:
 
 __all__ = [
     "CACHE_CONTROL",
-    "entity_tag",
+    "Tagged",
+    "content_tag",
     "http_date",
     "is_not_modified",
     "not_modified",

@@ -50,8 +50,16 @@ not written (a request asking to upgrade is answered as plain HTTP/1.1, and its 
 closed after the answer). A timer is armed only while a head or a body is still awaited after
 a read, or while an answer waits for its client, so a request that arrives whole in one read
 and whose answer fits the socket's buffer (the usual case) costs no timer at all.
-`blkg serve` selects this protocol by its import string (`blkg.cli.UVICORN_OPTIONS`); its
-limits come from the environment.
+
+The limits are the ones the server is configured with: `blkg serve` gives uvicorn
+`guarded_protocol(settings.limits)` (`blkg.cli.uvicorn_options`), a factory carrying them.
+Given the class by its import string instead, uvicorn makes it with the default `Limits()`.
+
+This class extends uvicorn's `HttpToolsProtocol`, which is not a public API: it overrides and
+calls the methods named in `UVICORN_INTERNALS` and reads the protocol's and the request cycle's
+state. pyproject.toml pins uvicorn and httptools to the releases it was written against, and
+tests/test_connection_limits.py checks the installed ones are those and still have these
+methods; widen the pins only after the connection tests pass on the new release.
 """
 
 from __future__ import annotations
@@ -62,6 +70,7 @@ import functools
 import socket
 import struct
 import termios
+from collections.abc import Callable
 from http import HTTPStatus
 
 import httptools
@@ -80,10 +89,28 @@ HEADER_FRAMING = len(b": \r\n")
 # still holds for the client, instead of trying to deliver it for minutes.
 RESET_ON_CLOSE = struct.pack("ii", 1, 0)
 
-
-@functools.cache
-def _limits() -> Limits:
-    return Limits.from_env()
+# The methods of uvicorn's `HttpToolsProtocol` this class overrides or calls. It also reads the
+# attributes uvicorn sets (`parser`, `pipeline`, `cycle`, `flow`, `loop`, `transport`,
+# `server_state`) and those of the request cycle (`body`, `more_body`, `keep_alive`, ...).
+UVICORN_INTERNALS = (
+    "_start_asgi_task",
+    "_unset_keepalive_if_required",
+    "connection_lost",
+    "connection_made",
+    "data_received",
+    "on_body",
+    "on_header",
+    "on_headers_complete",
+    "on_message_begin",
+    "on_message_complete",
+    "on_response_complete",
+    "on_url",
+    "pause_writing",
+    "resume_writing",
+    "send_400_response",
+    "shutdown",
+    "timeout_keep_alive_handler",
+)
 
 
 class Refusal(Exception):
@@ -121,9 +148,9 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with deadlines for heads, bodies and answers, a head size
     limit, requests handed on only once whole, and no log lines for a client's mistakes."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, limits: Limits | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        limits = _limits()
+        limits = Limits() if limits is None else limits
         self.head_timeout = limits.header_timeout_seconds
         self.body_timeout = limits.body_timeout_seconds
         self.send_timeout = limits.send_timeout_seconds
@@ -503,4 +530,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self.transport.abort()
 
 
-__all__ = ["GuardedHttpToolsProtocol", "Refusal"]
+def guarded_protocol(limits: Limits) -> Callable[..., GuardedHttpToolsProtocol]:
+    """What uvicorn's `http` option takes to make each connection's protocol: this class,
+    bounded by `limits` (uvicorn calls it with its own arguments)."""
+    return functools.partial(GuardedHttpToolsProtocol, limits=limits)
+
+
+__all__ = ["UVICORN_INTERNALS", "GuardedHttpToolsProtocol", "Refusal", "guarded_protocol"]

@@ -8,16 +8,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from blkg.context import CONTEXT_PATH, build_context
+from blkg.formats import FORMATS
 from blkg.graph import KnowledgeGraph
-from blkg.web.conditional import entity_tag, is_not_modified, not_modified, validators
+from blkg.web.conditional import content_tag, is_not_modified, not_modified, validators
 
-JSON_LD = "application/ld+json"
+JSON_LD = FORMATS["jsonld"].media_type
 
 
 def context_routes(graph: KnowledgeGraph) -> list[Route]:
-    context = build_context(graph.named("ontology"), graph.settings)
+    context = build_context(graph.named("ontology"), graph.prefixes)
     body = orjson.dumps(context, option=orjson.OPT_INDENT_2)
-    etag = entity_tag(graph, "context")
+    etag = content_tag(body)
     headers = validators(graph, etag, vary=None)
 
     async def serve_context(request: Request) -> Response:

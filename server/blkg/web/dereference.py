@@ -7,13 +7,13 @@
 | `/def`, `/def/{version}` | the ontology and its terms (`def#Term`): the ontology graph |
 | `/shapes` | the SHACL shapes (`shapes#Shape`) |
 
-RDF formats by `Accept` (or `?format=`), as for `/export`; an HTML page for browsers. An IRI
-the graph does not name is a 404 that says so. Answers are cached once computed.
+RDF formats by `Accept` (or `?format=`), as for `/export`; an HTML page for browsers, linking
+to the same description in each RDF format. An IRI the graph does not name is a 404 that says
+so. Answers are cached once computed, with their ETag (a digest of their bytes).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 
@@ -24,19 +24,19 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from blkg.description import VOCABULARY_ROOT, Describer, Description
-from blkg.export import FORMATS, serialize_parts
+from blkg.export import serialize_parts
+from blkg.formats import Use, serving
 from blkg.graph import KnowledgeGraph
 from blkg.web.cache import LRU
-from blkg.web.conditional import entity_tag, is_not_modified, not_modified, validators
+from blkg.web.conditional import Tagged, is_not_modified, not_modified, validators
 from blkg.web.negotiation import NotAcceptable, choose, negotiate
 from blkg.web.pages import Page, render
-from blkg.web.rdf import HTML, RDF_TYPES, not_acceptable, rdf_response
+from blkg.web.rdf import HTML, HTML_TYPES, RDF_TYPES, not_acceptable, rdf_response
 from blkg.web.responses import error_response
 from blkg.web.views import PageBuilder
 
-OFFERED = {**RDF_TYPES, HTML: "html", "application/xhtml+xml": "html"}
+OFFERED = {**RDF_TYPES, **HTML_TYPES}
 HTML_TYPE = "text/html; charset=utf-8"
-FORMAT_NAMES = {"turtle": "Turtle", "trig": "TriG", "nt": "N-Triples", "jsonld": "JSON-LD"}
 
 Lookup = Callable[[Request], Description | None]
 # Characters no IRI contains (RFC 3987): such a path names nothing, and is not made into a term.
@@ -59,32 +59,31 @@ class Dereferencer:
             except NotAcceptable as error:
                 return not_acceptable(error, {"Vary": "Accept"})
             key = (request.url.path, representation)
-            body = self.rendered.get(key)
-            if body is None:
+            rendered = self.rendered.get(key)
+            if rendered is None:
                 description = await run_in_threadpool(lookup, request)
                 if description is None:
                     return self.not_found(request)
-                body = await run_in_threadpool(self._render, description, representation, index)
-                self.rendered.put(key, body)
-            path_hash = hashlib.sha1(request.url.path.encode()).hexdigest()[:16]
-            etag = entity_tag(self.graph, "describe", path_hash, representation)
-            headers = validators(self.graph, etag)
-            if is_not_modified(request, etag, self.graph.modified):
+                rendered = await run_in_threadpool(self._render, description, representation, index)
+                self.rendered.put(key, rendered)
+            headers = validators(self.graph, rendered.etag)
+            if is_not_modified(request, rendered.etag, self.graph.modified):
                 return not_modified(headers)
             if representation == "html":
-                return Response(body, media_type=HTML_TYPE, headers=headers)
-            return rdf_response(body, representation, headers)
+                return Response(rendered.body, media_type=HTML_TYPE, headers=headers)
+            return rdf_response(rendered.body, representation, headers)
 
         return describe
 
-    def _render(self, description: Description, representation: str, index: bool) -> bytes:
+    def _render(self, description: Description, representation: str, index: bool) -> Tagged:
         if representation != "html":
-            return serialize_parts(self.graph, description.parts, representation)
+            return Tagged.of(serialize_parts(self.graph, description.parts, representation))
         alternates = [
-            (FORMAT_NAMES[name], fmt.media_type, f"?format={name}") for name, fmt in FORMATS.items()
+            (fmt.label, fmt.media_type, f"?format={name}")
+            for name, fmt in serving(Use.GRAPH).items()
         ]
         build = self.pages.index_page if index else self.pages.resource_page
-        return render(build(description, alternates))
+        return Tagged.of(render(build(description, alternates)))
 
     def not_found(self, request: Request) -> Response:
         iri = self._iri_of(request)

@@ -1,9 +1,9 @@
 """`GET /export`: the graph as a download, in the format the client asks for.
 
-`Accept` (or `?format=turtle|trig|nt|jsonld`) picks the format, `?graph=asserted|inferred|all`
-the named graphs. Each (format, selection) is serialised once, by the same function as
-`blkg export` (so the bytes are identical), on first request and kept in memory; the ETag and
-Last-Modified follow from the dataset version, so a revalidation never serialises anything.
+`Accept` (or `?format=`, a name of `blkg.formats`) picks the format,
+`?graph=asserted|inferred|all` the named graphs. Each (format, selection) is serialised once, by
+the same function as `blkg export` (so the bytes are identical), on first request and kept in
+memory with its ETag, a digest of those bytes; a revalidation never serialises again.
 """
 
 from __future__ import annotations
@@ -18,29 +18,33 @@ from starlette.routing import Route
 
 from blkg.export import SELECTIONS, file_name, serialize
 from blkg.graph import KnowledgeGraph
-from blkg.web.conditional import entity_tag, is_not_modified, not_modified, validators
+from blkg.web.conditional import Tagged, is_not_modified, not_modified, validators
 from blkg.web.negotiation import NotAcceptable, negotiate
 from blkg.web.rdf import RDF_TYPES, not_acceptable, rdf_response
 from blkg.web.responses import error_response
 
 
 class SerializedExports:
-    """The bytes of each (format, selection), computed once, off the event loop."""
+    """The bytes of each (format, selection) and their ETag, computed once, off the event loop."""
 
     def __init__(self, graph: KnowledgeGraph):
         self.graph = graph
-        self._bytes: dict[tuple[str, str], bytes] = {}
+        self._tagged: dict[tuple[str, str], Tagged] = {}
         self._locks: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
 
-    async def get(self, format_name: str, selection: str) -> bytes:
+    async def get(self, format_name: str, selection: str) -> Tagged:
         key = (format_name, selection)
-        if key not in self._bytes:
+        if key not in self._tagged:
             async with self._locks[key]:
-                if key not in self._bytes:
-                    self._bytes[key] = await run_in_threadpool(
-                        serialize, self.graph, format_name, selection
+                if key not in self._tagged:
+                    self._tagged[key] = await run_in_threadpool(
+                        _tagged_export, self.graph, format_name, selection
                     )
-        return self._bytes[key]
+        return self._tagged[key]
+
+
+def _tagged_export(graph: KnowledgeGraph, format_name: str, selection: str) -> Tagged:
+    return Tagged.of(serialize(graph, format_name, selection))
 
 
 def download_routes(graph: KnowledgeGraph) -> list[Route]:
@@ -58,14 +62,14 @@ def download_routes(graph: KnowledgeGraph) -> list[Route]:
             format_name = negotiate(request, RDF_TYPES)
         except NotAcceptable as error:
             return not_acceptable(error, {"Vary": "Accept"})
-        etag = entity_tag(graph, format_name, selection)
-        headers = validators(graph, etag)
+        export = await exports.get(format_name, selection)
+        headers = validators(graph, export.etag)
         headers["Content-Disposition"] = (
             f'attachment; filename="{file_name(graph, format_name, selection)}"'
         )
-        if is_not_modified(request, etag, graph.modified):
+        if is_not_modified(request, export.etag, graph.modified):
             return not_modified(headers)
-        return rdf_response(await exports.get(format_name, selection), format_name, headers)
+        return rdf_response(export.body, format_name, headers)
 
     return [Route("/export", export, methods=["GET", "HEAD"])]
 

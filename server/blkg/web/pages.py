@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
+from blkg.formats import Use, serving
+
 SITE = "Balanced Leadership Knowledge Graph"
 NAVIGATION = (
     ("Dataset", "/id/dataset"),
@@ -153,10 +155,8 @@ ORDER BY ?number"""
 
 def sparql_form() -> bytes:
     """A form that sends a query to `GET /sparql` (undeclared prefixes default to ours)."""
-    options = "".join(
-        f'<option value="{name}">{name}</option>'
-        for name in ("json", "xml", "csv", "tsv", "turtle", "trig", "nt", "jsonld")
-    )
+    names = [*serving(Use.RESULTS), *serving(Use.CONSTRUCT)]
+    options = "".join(f'<option value="{name}">{name}</option>' for name in names)
     form = (
         '<form method="get" action="/sparql">'
         f'<textarea name="query" rows="12" cols="90">{escape(EXAMPLE_QUERY)}</textarea>'

@@ -1,23 +1,23 @@
-"""The RDF media types the server speaks, and the responses that carry or refuse them."""
+"""The RDF media types the server speaks, and the responses that carry or refuse them.
+
+The formats, their media types and their aliases are those of `blkg.formats` that serve
+graphs; HTML, for the pages, is the one representation declared here.
+"""
 
 from __future__ import annotations
 
 from starlette.responses import Response
 
-from blkg.export import FORMATS
+from blkg.formats import FORMATS, Use, media_types
 from blkg.web.negotiation import NotAcceptable
 from blkg.web.responses import error_response
 
-# Media type -> export format, in our order of preference (Turtle for `*/*`). A format's first
-# media type is its canonical one; the others are common aliases.
-RDF_TYPES: dict[str, str] = {
-    **{fmt.media_type: name for name, fmt in FORMATS.items()},
-    "application/x-turtle": "turtle",
-    "application/x-trig": "trig",
-    "application/json": "jsonld",
-}
+# Media type -> format name, in our order of preference (Turtle for `*/*`), canonical types
+# before their aliases.
+RDF_TYPES: dict[str, str] = media_types(Use.GRAPH)
 
 HTML = "text/html"
+HTML_TYPES: dict[str, str] = {HTML: "html", "application/xhtml+xml": "html"}
 
 
 def rdf_response(body: bytes, format_name: str, headers: dict[str, str] | None = None):
@@ -28,4 +28,4 @@ def not_acceptable(error: NotAcceptable, headers: dict[str, str] | None = None) 
     return error_response(406, "NOT_ACCEPTABLE", str(error), headers)
 
 
-__all__ = ["HTML", "RDF_TYPES", "not_acceptable", "rdf_response"]
+__all__ = ["HTML", "HTML_TYPES", "RDF_TYPES", "not_acceptable", "rdf_response"]

@@ -4,9 +4,9 @@ A query comes as `GET /sparql?query=...`, as a form (`application/x-www-form-url
 `query=...`) or as the body of `application/sparql-query`. The dataset is the query's
 `FROM` and `FROM NAMED`, replaced by `default-graph-uri` and `named-graph-uri` when those are
 given; without either, the union of the named graphs, each also available by name. SELECT
-and ASK answer in SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT and DESCRIBE in Turtle
-(default), TriG, N-Triples or JSON-LD; `Accept` or `?format=` chooses. Undeclared prefixes
-default to the project's (`blf:`, `skos:`, `resp:`, ...).
+and ASK answer in the result formats of `blkg.formats` (SPARQL JSON by default), CONSTRUCT and
+DESCRIBE in its graph formats (Turtle by default); `Accept` or `?format=` chooses. Undeclared
+prefixes default to the project's (`blf:`, `skos:`, `resp:`, ...).
 
 Refused with a JSON error: updates (and `update=`), SERVICE, syntax errors (400, with line
 and column), unacceptable formats (406), bodies over the limit (413), other content types
@@ -29,31 +29,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from blkg.config import Limits
+from blkg.formats import FORMATS, Use, media_types
 from blkg.sparql.engine import EngineBusy, QueryEngine, QueryTimeout, WorkerLost
 from blkg.web.cache import LRU
 from blkg.web.negotiation import NotAcceptable, negotiate
 from blkg.web.pages import sparql_form
-from blkg.web.rdf import HTML, RDF_TYPES
+from blkg.web.rdf import HTML
 from blkg.web.responses import error_response
 
-RESULT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/json": "json",
-    "application/xml": "xml",
-}
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "trig": "application/trig",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
+# Media type -> format name, in our order of preference, for each kind of answer.
+RESULT_TYPES = media_types(Use.RESULTS)
+GRAPH_TYPES = media_types(Use.CONSTRUCT)
 MAX_CACHED_BODY = 256 * 1024
 RETRY_AFTER_SECONDS = 1
 FORM = "application/x-www-form-urlencoded"
@@ -144,7 +130,7 @@ class SparqlEndpoint:
             if header["code"] == "NOT_ACCEPTABLE":
                 raise _not_acceptable_for(header["form"])
             raise ProtocolError(header["status"], header["code"], header["message"])
-        media_type = MEDIA_TYPES[header["format"]]
+        media_type = FORMATS[header["format"]].media_type
         if len(answer.body) <= MAX_CACHED_BODY:
             self.cache.put(key, (media_type, answer.body))
         return Response(answer.body, media_type=media_type, headers={"Vary": "Accept"})
@@ -218,7 +204,7 @@ def _query_request(parameters: dict[str, list[str]]) -> QueryRequest:
 
 def _formats(request: Request) -> tuple[str | None, str | None]:
     chosen = []
-    for offered in (RESULT_TYPES, RDF_TYPES):
+    for offered in (RESULT_TYPES, GRAPH_TYPES):
         try:
             chosen.append(negotiate(request, offered))
         except NotAcceptable:
@@ -228,13 +214,13 @@ def _formats(request: Request) -> tuple[str | None, str | None]:
             406,
             "NOT_ACCEPTABLE",
             "None of the requested formats can carry SPARQL results. SELECT and ASK: "
-            f"{_listing(RESULT_TYPES)}; CONSTRUCT and DESCRIBE: {_listing(RDF_TYPES)}.",
+            f"{_listing(RESULT_TYPES)}; CONSTRUCT and DESCRIBE: {_listing(GRAPH_TYPES)}.",
         )
     return chosen[0], chosen[1]
 
 
 def _not_acceptable_for(form: str) -> ProtocolError:
-    offered = RESULT_TYPES if form in ("SELECT", "ASK") else RDF_TYPES
+    offered = RESULT_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
     return ProtocolError(
         406,
         "NOT_ACCEPTABLE",

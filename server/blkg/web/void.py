@@ -6,8 +6,9 @@ graph, a `dcat:Distribution` for every download (`dcat:downloadURL`, `dcat:media
 SPARQL endpoint (`void:sparqlEndpoint`, a `dcat:DataService`) and the URI space. Links are
 absolute, on the configured base IRI (`BLKG_BASE_IRI`, where the server is published), never
 on the request's `Host`: a client cannot make the server publish links to another host, and
-every client gets the same document (one rendering per format, one strong `ETag`). Turtle
-unless `Accept` asks for another format.
+every client gets the same document (one rendering per format, its strong `ETag` a digest of
+its bytes). The distributions are one per selection and graph format of `blkg.formats`; the
+document itself is Turtle unless `Accept` asks for another of those formats.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from blkg import namespaces
-from blkg.export import FORMATS, SELECTIONS, serialize_parts
+from blkg.export import SELECTIONS, serialize_parts
+from blkg.formats import Use, serving
 from blkg.graph import GRAPH_NAMES, KnowledgeGraph
 from blkg.vocabulary import BLF
-from blkg.web.conditional import entity_tag, is_not_modified, not_modified, validators
+from blkg.web.conditional import Tagged, is_not_modified, not_modified, validators
 from blkg.web.negotiation import NotAcceptable, negotiate
 from blkg.web.rdf import RDF_TYPES, not_acceptable, rdf_response
 
@@ -39,7 +41,7 @@ SELECTION_TITLES = {
 
 def void_graph(graph: KnowledgeGraph, server: str) -> Graph:
     """The VoID/DCAT description of `graph` as served at `server` (no trailing slash)."""
-    description = namespaces.bind_all(Graph(), graph.settings)
+    description = namespaces.bind_all(Graph(), graph.prefixes)
     description.bind("foaf", FOAF)
     dataset = graph.dataset_node or URIRef(graph.settings.instance_base + "dataset")
     for predicate, value in graph.named("data").predicate_objects(dataset):
@@ -90,7 +92,7 @@ def _add_access(description: Graph, graph: KnowledgeGraph, dataset: URIRef, serv
     description.add((dataset, DCAT.accessService, service))
     licence = graph.named("data").value(dataset, DCTERMS.license)
     for selection in SELECTIONS:
-        for name, fmt in FORMATS.items():
+        for name, fmt in serving(Use.GRAPH).items():
             download = URIRef(f"{server}/export?format={name}&graph={selection}")
             distribution = URIRef(f"{server}{VOID_PATH}#download-{selection}-{name}")
             title = f"{SELECTION_TITLES[selection].capitalize()} as {fmt.media_type}"
@@ -111,28 +113,27 @@ def _add_access(description: Graph, graph: KnowledgeGraph, dataset: URIRef, serv
 
 def void_routes(graph: KnowledgeGraph) -> list[Route]:
     server = graph.settings.base_iri.rstrip("/")
-    rendered: dict[str, bytes] = {}  # one per format, so bounded by FORMATS
+    rendered: dict[str, Tagged] = {}  # one per format, so bounded by the registry
 
     async def void(request: Request) -> Response:
         try:
             format_name = negotiate(request, RDF_TYPES)
         except NotAcceptable as error:
             return not_acceptable(error, {"Vary": "Accept"})
-        etag = entity_tag(graph, "void", format_name)
-        headers = validators(graph, etag, vary="Accept")
-        if is_not_modified(request, etag, graph.modified):
+        document = rendered.get(format_name)
+        if document is None:
+            document = await run_in_threadpool(_render, graph, server, format_name)
+            rendered[format_name] = document
+        headers = validators(graph, document.etag, vary="Accept")
+        if is_not_modified(request, document.etag, graph.modified):
             return not_modified(headers)
-        body = rendered.get(format_name)
-        if body is None:
-            body = await run_in_threadpool(_render, graph, server, format_name)
-            rendered[format_name] = body
-        return rdf_response(body, format_name, headers)
+        return rdf_response(document.body, format_name, headers)
 
     return [Route(VOID_PATH, void, methods=["GET", "HEAD"])]
 
 
-def _render(graph: KnowledgeGraph, server: str, format_name: str) -> bytes:
-    return serialize_parts(graph, {None: void_graph(graph, server)}, format_name)
+def _render(graph: KnowledgeGraph, server: str, format_name: str) -> Tagged:
+    return Tagged.of(serialize_parts(graph, {None: void_graph(graph, server)}, format_name))
 
 
 __all__ = ["DCAT_VERSION", "VOID_PATH", "void_graph", "void_routes"]

@@ -1,63 +1,12 @@
-"""Coverage: what a chosen set of sessions addresses, and what it leaves uncovered."""
+"""The GraphQL types of coverage: what a chosen set of sessions addresses, and what it leaves
+uncovered. They resolve over the plain objects `blkg.read.coverage` computes."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import strawberry
 
 from blkg.api.types.framework import Responsibility
 from blkg.api.types.session import Session, SessionLink
-from blkg.read import model as m
-
-
-@dataclass(frozen=True)
-class CoverageRowView:
-    responsibility: m.Responsibility
-    links: list[m.SessionLink]
-
-    @property
-    def sessions(self) -> list[m.Session]:
-        return [link.session for link in self.links]
-
-
-@dataclass(frozen=True)
-class CoverageView:
-    sessions: list[m.Session]
-    rows: list[CoverageRowView]
-
-    @property
-    def covered(self) -> list[m.Responsibility]:
-        return [row.responsibility for row in self.rows if row.links]
-
-    @property
-    def uncovered(self) -> list[m.Responsibility]:
-        return [row.responsibility for row in self.rows if not row.links]
-
-    @property
-    def total_days(self) -> int:
-        return sum(session.days for session in self.sessions)
-
-
-def compute_coverage(
-    responsibilities: list[m.Responsibility],
-    sessions: list[m.Session],
-    basis: set[m.Basis],
-    min_depth: m.Depth | None = None,
-) -> CoverageView:
-    chosen = {s.number for s in sessions if s.treats_at_least(min_depth, basis)}
-    rows = [
-        CoverageRowView(
-            responsibility,
-            [
-                link
-                for link in responsibility.session_links
-                if link.session.number in chosen and link.basis in basis
-            ],
-        )
-        for responsibility in responsibilities
-    ]
-    return CoverageView(sorted(sessions, key=lambda s: s.number), rows)
 
 
 @strawberry.type(description="One responsibility and the chosen sessions that address it.")
@@ -89,4 +38,4 @@ class Coverage:
     total_days: int = strawberry.field(description="The chosen sessions' days added up.")
 
 
-__all__ = ["Coverage", "CoverageRow", "CoverageView", "compute_coverage"]
+__all__ = ["Coverage", "CoverageRow"]

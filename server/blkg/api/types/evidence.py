@@ -40,7 +40,7 @@ class EffectivenessRating(Node):
 @strawberry.type(description=from_ontology(BLF.ResearchPractice))
 class Practice(Node):
     slug: str = strawberry.field(description="Stable identifier of the practice.")
-    number: int | None = strawberry.field(description="Position 1-11 in the source's list.")
+    number: int | None = strawberry.field(description="Position in the source's list.")
     name: str = strawberry.field(description="The practice's name.")
     definition: str | None = strawberry.field(description="What it is, in the project's words.")
     level: Concept | None = strawberry.field(description=from_ontology(BLF.practiceLevel))

@@ -1,4 +1,4 @@
-"""The framework, its components, the 21 responsibilities and the links between them."""
+"""The framework, its components, its responsibilities and the links between them."""
 
 from __future__ import annotations
 
@@ -135,7 +135,7 @@ class Framework(Node):
     name: str = strawberry.field(description="The framework's name.")
     alt_names: list[str] = strawberry.field(description="Other names of the framework.")
     definition: str | None = strawberry.field(description="What the framework is, in our words.")
-    components: list[Component] = strawberry.field(description="Its four components, in order.")
+    components: list[Component] = strawberry.field(description="Its components, in order.")
     sources: list[Source] = strawberry.field(description=SOURCES_DOC)
     is_type_of = plain_type(m.Framework)
 

@@ -17,7 +17,7 @@ class ProgramOutcome(Node):
     number: int = strawberry.field(description="Position within its kind (and year).")
     text: str = strawberry.field(description=from_ontology(BLF.text))
     year: int | None = strawberry.field(
-        description="The consortium year (1-3) of an annual outcome; null for the others."
+        description="The consortium year of an annual outcome; null for the others."
     )
     sources: list[Source] = strawberry.field(description=SOURCES_DOC)
     is_type_of = plain_type(m.ProgramOutcome)
@@ -25,7 +25,7 @@ class ProgramOutcome(Node):
 
 @strawberry.type(description=from_ontology(BLF.ProgramYear))
 class ProgramYear(Node):
-    year: int = strawberry.field(description="The year, 1-3.")
+    year: int = strawberry.field(description="The year's number.")
     label: str = strawberry.field(description="The year with its theme.")
     is_type_of = plain_type(m.ProgramYear)
 

@@ -1,4 +1,4 @@
-"""The ten sessions, their learning outcomes and knowledge types, and the links that reach them."""
+"""The sessions, their learning outcomes and knowledge types, and the links that reach them."""
 
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ class SessionLink(Node):
 
 @strawberry.type(description=from_ontology(BLF.Session))
 class Session(Node):
-    number: int = strawberry.field(description="The session's number, 1-10.")
+    number: int = strawberry.field(description="The session's number.")
     title: str = strawberry.field(description="The session's title as the brochure gives it.")
     year: int = strawberry.field(description=from_ontology(BLF.year))
     days: int = strawberry.field(description=from_ontology(BLF.days))
