@@ -38,12 +38,20 @@ def fragment_nested_query(levels: int) -> str:
 
 
 def token_query(tokens: int) -> str:
-    """A query of exactly `tokens` lexical tokens: 12 of structure and a list of session numbers.
+    """A query of exactly `tokens` lexical tokens: twenty aliases of `coverage`, each 12 tokens
+    of structure and a list of session numbers no longer than the list limit, in braces.
 
     (A selection of thousands of identical fields is no good here: graphql-core aborts the
     validation of such a document on its own, well inside the token limit.)
     """
-    return "{ coverage(sessions: [" + "1 " * (tokens - 12) + "]) { totalDays } }"
+    aliases = 20
+    items = tokens - 2 - 12 * aliases
+    sizes = [items // aliases + (i < items % aliases) for i in range(aliases)]
+    fields = " ".join(
+        f"a{i}: coverage(sessions: [" + "1 " * size + "]) { totalDays }"
+        for i, size in enumerate(sizes)
+    )
+    return "{ " + fields + " }"
 
 
 def alias_query(aliases: int) -> str:

@@ -36,7 +36,14 @@ def create_app(graph: KnowledgeGraph) -> Starlette:
     cache = (
         ResponseCache(limits.graphql_answer_cache_bytes) if settings.response_cache else NoCache()
     )
-    service = GraphQLService(schema, catalog, schema.documents, limits.max_resolved_fields)
+    service = GraphQLService(
+        schema,
+        catalog,
+        schema.documents,
+        limits.max_resolved_fields,
+        limits.max_list_items,
+        limits.graphql_timeout_seconds,
+    )
     endpoint = GraphQLEndpoint(
         service,
         cache,

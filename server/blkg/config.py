@@ -66,6 +66,9 @@ class Limits:
     max_expanded_fields: int = 5000
     # Fields of one response name in one selection set (validation is quadratic in it).
     max_repeated_fields: int = 20
+    # Items of one list in a query or its variables (every list argument of the schema is
+    # short; resolvers' work grows with a list's length, which the field budget does not see).
+    max_list_items: int = 100
     # Validation errors reported for one document; validation stops at the next one (each
     # error may cost a search for suggestions among the fields of its type).
     max_validation_errors: int = 10
@@ -74,6 +77,9 @@ class Limits:
     # parsed documents with their validation results and plans (blkg.api.documents).
     graphql_answer_cache_bytes: int = 64 * 1024 * 1024
     graphql_document_cache_bytes: int = 4 * 1024 * 1024
+    # CPU time one GraphQL answer may take (blkg.api.deadline): the backstop for costs no other
+    # limit counts.
+    graphql_timeout_seconds: float = 0.1
     sparql_timeout_seconds: float = 5.0
     sparql_max_results: int = 10_000
     # The most bytes a SPARQL answer may take, serialised (the worker stops writing past it).
@@ -104,12 +110,14 @@ class Limits:
             max_repeated_fields=_env_int(
                 "BLKG_MAX_REPEATED_FIELDS", cls.max_repeated_fields, minimum=1
             ),
+            max_list_items=_env_int("BLKG_MAX_LIST_ITEMS", cls.max_list_items, minimum=1),
             max_validation_errors=_env_int(
                 "BLKG_MAX_VALIDATION_ERRORS", cls.max_validation_errors, minimum=1
             ),
             max_resolved_fields=_env_int(
                 "BLKG_MAX_RESOLVED_FIELDS", cls.max_resolved_fields, minimum=1
             ),
+            graphql_timeout_seconds=_env_float("BLKG_GRAPHQL_TIMEOUT", cls.graphql_timeout_seconds),
             sparql_timeout_seconds=_env_float("BLKG_SPARQL_TIMEOUT", cls.sparql_timeout_seconds),
             sparql_max_results=_env_int(
                 "BLKG_SPARQL_MAX_RESULTS", cls.sparql_max_results, minimum=1

@@ -25,8 +25,10 @@ count.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
+import graphql.execution.executor as core_executor
 from graphql import (
     FieldNode,
     GraphQLError,
@@ -45,10 +47,38 @@ from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from blkg.api.deadline import TooSlow
+from blkg.api.deadline import check as check_deadline
 from blkg.api.prepared import Bail, Unsupported, prepare_operation
 from blkg.api.resolvers import direct_resolver, runtime_type
 
 CODE = "RESULT_TOO_LARGE"
+
+
+# graphql-core coerces a field's arguments again for every object the field is resolved on
+# (a literal list of a hundred items, on a field resolved for two thousand objects, is two
+# hundred thousand coercions). Within one of our executions, where the variables do not
+# change, each field node's arguments are coerced once: graphql-core's executor module is
+# given a version of `get_argument_values` that keeps them while `_ARGUMENTS` holds a memo.
+# tests/test_graphql_budget.py checks that the executor still calls it by that name.
+core_argument_values = core_executor.get_argument_values
+_ARGUMENTS: ContextVar[dict | None] = ContextVar("blkg_arguments", default=None)
+
+
+def argument_values(field_def, node, variable_values, fragment_variable_values=None, *rest):
+    memo = _ARGUMENTS.get()
+    if memo is None or fragment_variable_values is not None:
+        return core_argument_values(
+            field_def, node, variable_values, fragment_variable_values, *rest
+        )
+    kept = memo.get(id(node))
+    if kept is None:  # the node is kept too, so that its id is not reused meanwhile
+        values = core_argument_values(field_def, node, variable_values, None, *rest)
+        kept = memo[id(node)] = (node, values)
+    return dict(kept[1])
+
+
+core_executor.get_argument_values = argument_values
 
 
 class ResultTooLarge(GraphQLError):
@@ -134,6 +164,7 @@ class AnswerSize:
         return lambda source: resolve(source, info, **arguments())
 
     def _object(self, shape: _Shape, source) -> None:
+        check_deadline()
         self.total += shape.width
         if self.total > self.limit:
             raise _Over
@@ -265,14 +296,27 @@ class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
         return AnswerSize(self, self.budget).of_operation()
 
     def execute_operation(self, serially=None):
-        if self.answer_size() > self.budget:
-            self.collected_errors.add(ResultTooLarge(self.budget), None)
-            return self.finish(self.build_response(None))
-        if self.prepared:
-            data = self._from_plan()
-            if data is not None:
-                return self.finish(self.build_response(data))
+        token = _ARGUMENTS.set({})
+        try:
+            return self._execute_operation(serially)
+        finally:
+            _ARGUMENTS.reset(token)
+
+    def _execute_operation(self, serially):
+        try:
+            if self.answer_size() > self.budget:
+                return self._refused(ResultTooLarge(self.budget))
+            if self.prepared:
+                data = self._from_plan()
+                if data is not None:
+                    return self.finish(self.build_response(data))
+        except TooSlow as error:
+            return self._refused(error)
         return super().execute_operation(serially)
+
+    def _refused(self, error: GraphQLError):
+        self.collected_errors.add(error, None)
+        return self.finish(self.build_response(None))
 
     def _from_plan(self) -> dict | None:
         """The answer built by a plan of this operation, or None where graphql-core's own
@@ -284,6 +328,7 @@ class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
             return None
 
     def execute_field(self, *args, **kwargs):
+        check_deadline()
         self.resolved += 1
         if self.resolved > self.budget:
             raise ResultTooLarge(self.budget)
@@ -295,4 +340,12 @@ def budgeted_execution(budget: int) -> type[BudgetedExecution]:
     return type("BudgetedExecution", (BudgetedExecution,), {"budget": budget})
 
 
-__all__ = ["CODE", "AnswerSize", "BudgetedExecution", "ResultTooLarge", "budgeted_execution"]
+__all__ = [
+    "CODE",
+    "AnswerSize",
+    "BudgetedExecution",
+    "ResultTooLarge",
+    "argument_values",
+    "budgeted_execution",
+    "core_argument_values",
+]

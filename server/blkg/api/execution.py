@@ -27,10 +27,13 @@ from dataclasses import dataclass
 import orjson
 import strawberry
 
+from blkg.api.deadline import TooSlow, deadline
 from blkg.api.documents import Document, DocumentCache
+from blkg.api.expansion import longest_list_value, too_long_list
 from blkg.api.extensions import INTERNAL, code_for
 from blkg.api.prepared import Bail, Unsupported, prepare
 from blkg.api.turns import collector_held, let_the_loop_turn
+from blkg.config import Limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +47,21 @@ class Answer:
 class GraphQLService:
     """Answers GraphQL requests against one schema and one root value (the read layer)."""
 
-    def __init__(self, schema: strawberry.Schema, root, documents: DocumentCache, budget: int):
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        root,
+        documents: DocumentCache,
+        budget: int,
+        max_list_items: int = Limits.max_list_items,
+        timeout: float = Limits.graphql_timeout_seconds,
+    ):
         self.schema = schema
         self.root = root
         self.documents = documents
         self.budget = budget
+        self.max_list_items = max_list_items
+        self.timeout = timeout
         self.lane = asyncio.Lock()
 
     @property
@@ -62,15 +75,22 @@ class GraphQLService:
         self.schema.execution_context_class.prepared = value
 
     async def answer(self, query: str, variables: dict | None, operation: str | None) -> Answer:
+        items = longest_list_value(variables)
+        if items > self.max_list_items:
+            error = too_long_list(items, self.max_list_items, "variables")
+            return Answer(400, orjson.dumps({"errors": [_formatted(error)], "data": None}))
         async with self.lane:
             await let_the_loop_turn()
-            with collector_held():
+            with collector_held(), deadline(self.timeout):
                 return await self._answer(query, variables, operation)
 
     async def _answer(self, query: str, variables: dict | None, operation: str | None) -> Answer:
         entry = self.documents.get(query) if self.prepared else None
         if entry is not None:
-            data = self._from_plan(entry, variables, operation)
+            try:
+                data = self._from_plan(entry, variables, operation)
+            except TooSlow as error:
+                return Answer(400, orjson.dumps({"errors": [_formatted(error)], "data": None}))
             if data is not None:
                 return Answer(200, orjson.dumps({"data": data}))
         return await self._full(query, variables, operation)

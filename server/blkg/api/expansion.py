@@ -17,6 +17,12 @@ second to validate. The same pass refuses, with the same code, a selection set t
 one response name more than `Limits.max_repeated_fields` (`BLKG_MAX_REPEATED_FIELDS`) times,
 counting through inline fragments and fragment spreads, in operations and fragment
 definitions alike.
+
+Resolvers' work grows with the length of the lists they are given (a `basis` list, session
+numbers), which no field count sees: a list literal of a few thousand items cost seconds. A
+list of more than `Limits.max_list_items` (`BLKG_MAX_LIST_ITEMS`) items is refused with the
+same code, in the document here and in the variables by `blkg.api.execution`, whatever path
+answers.
 """
 
 from __future__ import annotations
@@ -31,10 +37,13 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
 )
 from strawberry.extensions import SchemaExtension
+
+from blkg.api.documents import nodes
 
 CODE = "QUERY_TOO_COMPLEX"
 
@@ -134,9 +143,10 @@ class ExpansionLimiter(SchemaExtension):
     """Refuses, before validation, a document whose expanded size passes `max_fields`, or
     that asks for one response name more than `max_repeats` times in one selection set."""
 
-    def __init__(self, max_fields: int, max_repeats: int):
+    def __init__(self, max_fields: int, max_repeats: int, max_list_items: int):
         self.max_fields = max_fields
         self.max_repeats = max_repeats
+        self.max_list_items = max_list_items
 
     def on_parse(self) -> Iterator[None]:
         yield
@@ -157,6 +167,46 @@ class ExpansionLimiter(SchemaExtension):
                 "selection. Ask for each field once.",
                 extensions={"code": CODE},
             )
+        items = longest_list_literal(document)
+        if items > self.max_list_items:
+            raise too_long_list(items, self.max_list_items, "query")
 
 
-__all__ = ["ExpansionLimiter", "expanded_fields", "most_repeated"]
+def longest_list_literal(document: DocumentNode) -> int:
+    """The items of the longest list value written in `document` (0 if none)."""
+    longest = 0
+    for node in nodes(document):
+        if isinstance(node, ListValueNode):
+            longest = max(longest, len(node.values))
+    return longest
+
+
+def longest_list_value(value) -> int:
+    """The items of the longest list anywhere in a JSON value (0 if none)."""
+    longest, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            longest = max(longest, len(item))
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return longest
+
+
+def too_long_list(items: int, limit: int, where: str) -> GraphQLError:
+    return GraphQLError(
+        f"A list in the {where} has {items} items; at most {limit} are allowed in one list. "
+        "Send each value once: every list this API takes is short.",
+        extensions={"code": CODE},
+    )
+
+
+__all__ = [
+    "ExpansionLimiter",
+    "expanded_fields",
+    "longest_list_literal",
+    "longest_list_value",
+    "most_repeated",
+    "too_long_list",
+]

@@ -1,6 +1,7 @@
 """Schema extensions: every error leaves with an `extensions.code`, and only unexpected
 internal exceptions are masked (validation and limit errors keep their messages). A query over
-the field budget (`blkg.api.budget`) is answered with that one error and no data."""
+the field budget (`blkg.api.budget`) or past its CPU deadline (`blkg.api.deadline`) is answered
+with that one error and no data."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from blkg.api.budget import CODE as RESULT_TOO_LARGE
+from blkg.api.deadline import CODE as QUERY_TIMEOUT
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
 
@@ -51,14 +53,14 @@ class ErrorCodes(MaskErrors):
     def on_operation(self) -> Iterator[None]:
         yield from super().on_operation()
         result = self.execution_context.result
-        over_budget = [
+        refusals = [
             error
             for error in getattr(result, "errors", None) or ()
-            if (error.extensions or {}).get("code") == RESULT_TOO_LARGE
+            if (error.extensions or {}).get("code") in (RESULT_TOO_LARGE, QUERY_TIMEOUT)
         ]
-        if over_budget:  # no partial answer, and one error rather than one per unfinished list
+        if refusals:  # no partial answer, and one error rather than one per unfinished list
             result.data = None
-            result.errors = over_budget[:1]
+            result.errors = refusals[:1]
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = super()._process_errors(errors)

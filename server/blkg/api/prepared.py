@@ -39,6 +39,8 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
+from blkg.api.deadline import TooSlow
+from blkg.api.deadline import check as check_deadline
 from blkg.api.resolvers import direct_resolver, runtime_type
 
 
@@ -144,6 +146,7 @@ class ObjectPlan:
         self.steps = tuple((f.key, f.resolve, f.complete) for f in fields)
 
     def build(self, source, variables) -> dict:
+        check_deadline()
         return {
             key: complete(resolve(source, variables), variables)
             for key, resolve, complete in self.steps
@@ -275,7 +278,7 @@ class Plan:
         """The answer for variables already coerced (graphql-core's `VariableValues`)."""
         try:
             return self.root.build(root_value, coerced)
-        except Bail:
+        except (Bail, TooSlow):
             raise
         except Exception as error:  # a resolver's error is reported by the full path
             raise Bail(str(error)) from error

@@ -64,6 +64,7 @@ def build_schema(limits: Limits | None = None) -> Schema:
                 ExpansionLimiter,
                 max_fields=limits.max_expanded_fields,
                 max_repeats=limits.max_repeated_fields,
+                max_list_items=limits.max_list_items,
             ),  # before the rest
             partial(DepthLimiter, max_levels=limits.max_query_depth),
             partial(MaxTokensLimiter, max_token_count=limits.max_query_tokens),
