@@ -9,7 +9,8 @@ server and of its SPARQL workers once the warm-up is answered and at the end (th
 both times). Passing means no unintended answer or transport error, memory grown by less than
 `max_growth_mb` after the warm-up, every kind of request answered, and the data folder exactly
 as it was. The intended answers are 200, 304 and the server's load shedding: a 503 with
-`Retry-After` and the code `SPARQL_BUSY` or `OVERLOADED` (counted as shed, never as an error).
+`Retry-After` and the code `SPARQL_BUSY`, `GRAPHQL_BUSY` or `OVERLOADED` (counted as shed, never
+as an error).
 
 Latency is a figure. `make soak` runs the long form (three minutes at 48 connections), which
 also bounds p99 (`--max-p99-s`); `tests/test_soak.py` runs a short form inside `make test`,
@@ -70,7 +71,7 @@ KINDS = ("graphql", "sparql", "export", "iri")
 NEW_EACH_TIME = 400  # distinct variants of each new-each-time request, more than the caches hold
 INTENDED = {200, 304}
 # The server's load shedding (SECURITY.md): refused at once with 503 and Retry-After, by design.
-SHED_CODES = {"SPARQL_BUSY", "OVERLOADED"}
+SHED_CODES = {"SPARQL_BUSY", "GRAPHQL_BUSY", "OVERLOADED"}
 EXAMPLES = 5  # unintended answers and errors kept, to say what went wrong
 Memory = dict[str, tuple[float, float]]  # process -> RSS MB (after warm-up, at the end)
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 
-from blkg.api.execution import GraphQLService
+from blkg.api.execution import Busy, GraphQLService
 from blkg.api.schema import build_schema
 from blkg.api.turns import LOOP_TURNS
+from blkg.app import create_app
 from blkg.config import Limits
 from blkg.read import build_catalog
 
@@ -68,3 +70,41 @@ def test_answers_are_made_one_at_a_time(catalog):
 def test_a_cheap_request_waits_for_no_answer_that_arrived_before_it(catalog, turns):
     events = served(catalog, 4, turns)
     assert events.index("cheap") < events.index("start")
+
+
+def test_past_the_queue_a_request_is_turned_away_at_once(catalog):
+    schema = build_schema(Limits())
+    service = GraphQLService(schema, catalog, schema.documents, 20_000, queue=2)
+
+    async def run():
+        await service.lane.acquire()  # an answer is being made
+        waiting = [asyncio.create_task(service.answer(QUERY, None, None)) for _ in range(2)]
+        await asyncio.sleep(0)  # both are now waiting for the lane
+        with pytest.raises(Busy):
+            await service.answer(QUERY, None, None)
+        service.lane.release()
+        return [answer.status for answer in await asyncio.gather(*waiting)]
+
+    assert asyncio.run(run()) == [200, 200]
+
+
+def test_a_busy_answer_is_a_503_with_retry_after_and_is_not_cached(graph):
+    app = create_app(graph)
+    service = app.state.graphql
+    service.queue = 0
+    body = {"query": "{ framework { name } }"}
+
+    async def run():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            await service.lane.acquire()
+            try:
+                busy = await http.post("/graphql", json=body)
+            finally:
+                service.lane.release()
+            return busy, await http.post("/graphql", json=body)
+
+    busy, answered = asyncio.run(run())
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
+    assert busy.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_BUSY"
+    assert answered.status_code == 200 and "data" in answered.json()

@@ -43,6 +43,7 @@ def create_app(graph: KnowledgeGraph) -> Starlette:
         limits.max_resolved_fields,
         limits.max_list_items,
         limits.graphql_timeout_seconds,
+        limits.graphql_queue,
     )
     endpoint = GraphQLEndpoint(
         service,

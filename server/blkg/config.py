@@ -80,6 +80,8 @@ class Limits:
     # CPU time one GraphQL answer may take (blkg.api.deadline): the backstop for costs no other
     # limit counts.
     graphql_timeout_seconds: float = 0.1
+    # GraphQL answers that may wait while one is made; past them, 503 GRAPHQL_BUSY at once.
+    graphql_queue: int = 32
     sparql_timeout_seconds: float = 5.0
     sparql_max_results: int = 10_000
     # The most bytes a SPARQL answer may take, serialised (the worker stops writing past it).
@@ -118,6 +120,7 @@ class Limits:
                 "BLKG_MAX_RESOLVED_FIELDS", cls.max_resolved_fields, minimum=1
             ),
             graphql_timeout_seconds=_env_float("BLKG_GRAPHQL_TIMEOUT", cls.graphql_timeout_seconds),
+            graphql_queue=_env_int("BLKG_GRAPHQL_QUEUE", cls.graphql_queue, minimum=0),
             sparql_timeout_seconds=_env_float("BLKG_SPARQL_TIMEOUT", cls.sparql_timeout_seconds),
             sparql_max_results=_env_int(
                 "BLKG_SPARQL_MAX_RESULTS", cls.sparql_max_results, minimum=1

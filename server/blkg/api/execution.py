@@ -15,7 +15,10 @@ coerce, an answer over budget) goes through strawberry, which answers it;
 graphql-core's own execution on thousands of generated queries, refusals included.
 
 Answers are made one at a time, in the order requests arrive (`GraphQLService.lane`), letting
-the event loop turn before each and between its stages (`blkg.api.turns` says why).
+the event loop turn before each and between its stages (`blkg.api.turns` says why). At most
+`Limits.graphql_queue` (`BLKG_GRAPHQL_QUEUE`) requests wait while one is made; past them a
+request is turned away at once (`Busy`: 503 GRAPHQL_BUSY with Retry-After), so a flood of dear
+queries queues a bounded amount of work, not as much as the admission limit lets in.
 """
 
 from __future__ import annotations
@@ -34,6 +37,16 @@ from blkg.api.extensions import INTERNAL, code_for
 from blkg.api.prepared import Bail, Unsupported, prepare
 from blkg.api.turns import collector_held, let_the_loop_turn
 from blkg.config import Limits
+
+
+class Busy(Exception):
+    """Answers are being made and `queue` requests already wait for the lane."""
+
+    def __init__(self, queue: int):
+        super().__init__(
+            f"The server is making GraphQL answers and {queue} more are waiting, the most it "
+            "lets wait; try again in a moment."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +68,7 @@ class GraphQLService:
         budget: int,
         max_list_items: int = Limits.max_list_items,
         timeout: float = Limits.graphql_timeout_seconds,
+        queue: int = Limits.graphql_queue,
     ):
         self.schema = schema
         self.root = root
@@ -62,6 +76,8 @@ class GraphQLService:
         self.budget = budget
         self.max_list_items = max_list_items
         self.timeout = timeout
+        self.queue = queue
+        self.waiting = 0
         self.lane = asyncio.Lock()
 
     @property
@@ -79,10 +95,19 @@ class GraphQLService:
         if items > self.max_list_items:
             error = too_long_list(items, self.max_list_items, "variables")
             return Answer(400, orjson.dumps({"errors": [_formatted(error)], "data": None}))
-        async with self.lane:
+        if self.lane.locked() and self.waiting >= self.queue:
+            raise Busy(self.queue)
+        self.waiting += 1
+        try:
+            await self.lane.acquire()
+        finally:
+            self.waiting -= 1
+        try:
             await let_the_loop_turn()
             with collector_held(), deadline(self.timeout):
                 return await self._answer(query, variables, operation)
+        finally:
+            self.lane.release()
 
     async def _answer(self, query: str, variables: dict | None, operation: str | None) -> Answer:
         entry = self.documents.get(query) if self.prepared else None
@@ -153,4 +178,4 @@ def _formatted(error) -> dict:
     return formatted
 
 
-__all__ = ["Answer", "GraphQLService"]
+__all__ = ["Answer", "Busy", "GraphQLService"]

@@ -17,7 +17,7 @@ import orjson
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from blkg.api.execution import GraphQLService
+from blkg.api.execution import Busy, GraphQLService
 from blkg.web.cache import CachedResponse, ResponseCache
 from blkg.web.responses import JSON, error_response
 
@@ -30,6 +30,9 @@ class BadRequest(Exception):
     def __init__(self, status_code: int, code: str, message: str):
         super().__init__(message)
         self.status_code, self.code, self.message = status_code, code, message
+
+
+RETRY_AFTER_SECONDS = 1
 
 
 class GraphQLEndpoint:
@@ -138,7 +141,10 @@ class GraphQLEndpoint:
     # -- execution -----------------------------------------------------------------------
 
     async def _answer(self, query: str, variables: dict | None, operation: str | None):
-        answer = await self.service.answer(query, variables, operation)
+        try:
+            answer = await self.service.answer(query, variables, operation)
+        except Busy as busy:  # never cached: the same request may be answered a moment later
+            raise BadRequest(503, "GRAPHQL_BUSY", str(busy)) from None
         return _finished(answer.status, answer.body)
 
 
@@ -170,6 +176,8 @@ def _check_content_type(content_type: bytes) -> None:
 
 def _refusal(error: BadRequest) -> Response:
     headers = {"Allow": ALLOWED_METHODS} if error.status_code == 405 else None
+    if error.status_code == 503:
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return error_response(error.status_code, error.code, error.message, headers)
 
 
