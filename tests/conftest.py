@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -50,6 +51,21 @@ def graph() -> KnowledgeGraph:
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return default_data_dir()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, data_dir: Path) -> Path:
+    """A copy of the shipped data folder that a test may edit."""
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy)
+    return copy
+
+
+def blkg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """`blkg ARGS...` run as a user runs it, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "blkg", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def free_port() -> int:

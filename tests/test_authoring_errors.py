@@ -8,9 +8,6 @@ Each test breaks a copy of the shipped data in one way, as a new user would.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,19 +18,7 @@ from blkg.graph import graph_violations, load_knowledge_graph, load_shapes
 from blkg.positions import scan
 from blkg.undeclared import Undeclared
 from blkg.validation import Violation, report, validate
-
-
-def blkg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "blkg", *args], capture_output=True, text=True, timeout=120
-    )
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path, data_dir: Path) -> Path:
-    copy = tmp_path / "data"
-    shutil.copytree(data_dir, copy)
-    return copy
+from tests.conftest import blkg
 
 
 def edit(path: Path, old: str, new: str, after: str | None = None) -> int:

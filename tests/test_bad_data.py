@@ -8,30 +8,14 @@ shape violation; this module adds `blkg serve` on the other kinds and unreadable
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import RunningServer, free_port, http_client
+from tests.conftest import RunningServer, blkg, free_port, http_client
 from tests.system import folder_digest
-
-
-def blkg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "blkg", *args], capture_output=True, text=True, timeout=120
-    )
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path, data_dir: Path) -> Path:
-    copy = tmp_path / "data"
-    shutil.copytree(data_dir, copy)
-    return copy
 
 
 def broken_turtle(data: Path) -> tuple[Path, str]:

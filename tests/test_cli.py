@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from blkg.export import serialize
-
-
-def blkg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "blkg", *args], capture_output=True, text=True, cwd=cwd, timeout=120
-    )
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path, data_dir: Path) -> Path:
-    copy = tmp_path / "data"
-    shutil.copytree(data_dir, copy)
-    return copy
+from tests.conftest import blkg
 
 
 def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
