@@ -9,16 +9,16 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from rdflib import SKOS, Graph, Namespace, URIRef
+from rdflib import SKOS, Graph, URIRef
 
 from blkg.description import Describer
 from blkg.formats import Use, serving
 from blkg.graph import load_shapes
+from blkg.namespaces import OA
 from blkg.vocabulary import BLF
 from tests.conftest import RunningServer, free_port, http_client
 from tests.rdf_parsing import PARSERS, assert_isomorphic, parse, parse_union
 
-OA = Namespace("http://www.w3.org/ns/oa#")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SITUATIONAL_AWARENESS = "/id/responsibility/situational-awareness"
 GRAPH_FORMATS = serving(Use.GRAPH)

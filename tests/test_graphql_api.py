@@ -53,6 +53,17 @@ def test_responsibility_sessions_filtered_by_basis(client, basis):
     assert [s["number"] for s in found] == expected
 
 
+@pytest.mark.parametrize("component", list(COMPONENT_MEMBERS))
+@pytest.mark.parametrize("basis", ["SOURCED", "EDITORIAL"])
+def test_component_responsibilities_filtered_by_basis(client, component, basis):
+    query = """query($c: String!, $b: [Basis!]) { component(slug: $c) {
+        responsibilities(basis: $b) { number } } }"""
+    found = data(client, query, {"c": component, "b": [basis]})["component"]
+    members, member_basis = COMPONENT_MEMBERS[component]
+    expected = sorted(members) if member_basis == basis else []
+    assert [r["number"] for r in found["responsibilities"]] == expected
+
+
 @pytest.mark.parametrize("year", [1, 2, 3])
 def test_sessions_filtered_by_year(client, year):
     found = data(client, f"{{ sessions(year: {year}) {{ number }} }}")["sessions"]

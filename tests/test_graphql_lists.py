@@ -10,7 +10,7 @@ import graphql.execution.executor as core_executor
 import orjson
 import pytest
 
-from blkg.api import budget
+from blkg.api import arguments
 from blkg.api.execution import GraphQLService
 from blkg.api.schema import build_schema
 from blkg.config import Limits
@@ -60,18 +60,18 @@ def test_a_list_in_the_variables_is_refused_past_the_limit(catalog, variables, t
 
 
 def test_graphql_core_coerces_through_the_once_per_field_version():
-    assert core_executor.get_argument_values is budget.argument_values
+    assert core_executor.get_argument_values is arguments.argument_values
 
 
 def test_arguments_are_coerced_once_per_field_on_graphql_cores_path(catalog, monkeypatch):
     calls = []
-    core = budget.core_argument_values
+    core = arguments.core_argument_values
 
     def counting(field_def, node, *rest):
         calls.append(node.name.value)
         return core(field_def, node, *rest)
 
-    monkeypatch.setattr(budget, "core_argument_values", counting)
+    monkeypatch.setattr(arguments, "core_argument_values", counting)
     # An answer with an error is made by graphql-core, field by field.
     query = (
         "{ responsibilities { sessions(basis: [EDITORIAL]) { number } } "

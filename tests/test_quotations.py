@@ -20,12 +20,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from rdflib import DCTERMS, RDF, Namespace, URIRef
+from rdflib import DCTERMS, RDF, URIRef
 
 from blkg.config import Settings
 from blkg.graph import load_knowledge_graph
+from blkg.namespaces import OA
 
-OA = Namespace("http://www.w3.org/ns/oa#")
 SHIPPED = Path(__file__).parent / "sources"
 SEEDS = Path(os.environ.get("BLKG_SOURCES_DIR", Path(__file__).parents[2] / "shared" / "seeds"))
 

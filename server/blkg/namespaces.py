@@ -18,17 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from rdflib import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, VOID, XSD, Graph
+from rdflib import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, VOID, XSD, Graph, Namespace
 
 # Where the project's vocabulary documents live (`def`, the ontology; `shapes`) and, unless a
 # deployment configures another base IRI, its instances and named graphs too.
 VOCABULARY_ROOT = "https://w3id.org/blkg/"
 
+# W3C Web Annotation, whose text-quote selectors are the graph's quotations (rdflib has none).
+OA = Namespace("http://www.w3.org/ns/oa#")
+
 # Standard vocabularies under their usual prefixes, for the files that do not declare them.
 STANDARD = {
     "dcat": str(DCAT),
     "dcterms": str(DCTERMS),
-    "oa": "http://www.w3.org/ns/oa#",
+    "oa": str(OA),
     "owl": str(OWL),
     "prov": str(PROV),
     "rdf": str(RDF),
@@ -69,6 +72,7 @@ def bind_all(graph: Graph, prefixes: Mapping[str, str]) -> Graph:
 
 __all__ = [
     "INSTANCE_PREFIX",
+    "OA",
     "STANDARD",
     "VOCABULARY_ROOT",
     "bind_all",

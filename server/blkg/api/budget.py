@@ -25,10 +25,8 @@ count.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from typing import Any
 
-import graphql.execution.executor as core_executor
 from graphql import (
     FieldNode,
     GraphQLError,
@@ -43,42 +41,16 @@ from graphql import (
     print_ast,
 )
 from graphql.execution.collect_fields import collect_fields
-from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from blkg.api.arguments import argument_values, arguments_kept
 from blkg.api.deadline import TooSlow
 from blkg.api.deadline import check as check_deadline
 from blkg.api.prepared import Bail, Unsupported, prepare_operation
 from blkg.api.resolvers import direct_resolver, runtime_type
 
 CODE = "RESULT_TOO_LARGE"
-
-
-# graphql-core coerces a field's arguments again for every object the field is resolved on
-# (a literal list of a hundred items, on a field resolved for two thousand objects, is two
-# hundred thousand coercions). Within one of our executions, where the variables do not
-# change, each field node's arguments are coerced once: graphql-core's executor module is
-# given a version of `get_argument_values` that keeps them while `_ARGUMENTS` holds a memo.
-# tests/test_graphql_budget.py checks that the executor still calls it by that name.
-core_argument_values = core_executor.get_argument_values
-_ARGUMENTS: ContextVar[dict | None] = ContextVar("blkg_arguments", default=None)
-
-
-def argument_values(field_def, node, variable_values, fragment_variable_values=None, *rest):
-    memo = _ARGUMENTS.get()
-    if memo is None or fragment_variable_values is not None:
-        return core_argument_values(
-            field_def, node, variable_values, fragment_variable_values, *rest
-        )
-    kept = memo.get(id(node))
-    if kept is None:  # the node is kept too, so that its id is not reused meanwhile
-        values = core_argument_values(field_def, node, variable_values, None, *rest)
-        kept = memo[id(node)] = (node, values)
-    return dict(kept[1])
-
-
-core_executor.get_argument_values = argument_values
 
 
 class ResultTooLarge(GraphQLError):
@@ -150,7 +122,11 @@ class AnswerSize:
     def _resolver(self, parent_type, key: str, field, details):
         """The field's value for a source, as execution would resolve it."""
         node = details[0].node
-        arguments = _once(lambda: get_argument_values(field, node, self.execution.variable_values))
+        execution = self.execution
+
+        def arguments() -> dict:
+            return argument_values(field, node, execution.variable_values)
+
         direct = direct_resolver(field)
         if direct is not None:
             if not field.args:
@@ -254,19 +230,6 @@ class AnswerSize:
         return shape
 
 
-def _once(compute):
-    """`compute()`, computed at the first call and kept: a field's arguments are the same for
-    every object it is resolved on (coerced lazily, so a field never reached never fails)."""
-    kept = []
-
-    def get():
-        if not kept:
-            kept.append(compute())
-        return kept[0]
-
-    return get
-
-
 def _known_key(shape: _Shape, value) -> tuple:
     """The key of (selection, object) among those already counted: the object itself where it
     is hashable, so equal values count once (introspection builds a fresh tuple for every
@@ -296,11 +259,8 @@ class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
         return AnswerSize(self, self.budget).of_operation()
 
     def execute_operation(self, serially=None):
-        token = _ARGUMENTS.set({})
-        try:
+        with arguments_kept():
             return self._execute_operation(serially)
-        finally:
-            _ARGUMENTS.reset(token)
 
     def _execute_operation(self, serially):
         try:
@@ -345,7 +305,5 @@ __all__ = [
     "AnswerSize",
     "BudgetedExecution",
     "ResultTooLarge",
-    "argument_values",
     "budgeted_execution",
-    "core_argument_values",
 ]

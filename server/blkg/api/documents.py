@@ -217,9 +217,9 @@ def unlinked(tree: DocumentNode) -> DocumentNode:
     """`tree` with the lexer's tokens no longer linked to each other.
 
     The lexer links every token to the one before and after it: a cycle as long as the text,
-    which reference counting cannot free, so every document's tokens waited for the cyclic
-    garbage collector, and the full collections that freed them (a dear query's thousands of
-    tokens) were pauses every request waited out. Unlinked, they go with the tree."""
+    which reference counting cannot free, so every request left its tokens to the cyclic
+    garbage collector. Unlinked, they go with the tree, and an answer leaves no cyclic
+    garbage behind (the collector is held while answers are made: `blkg.api.turns`)."""
     token = tree.loc.start_token if tree.loc is not None else None
     while token is not None:
         following = token.next

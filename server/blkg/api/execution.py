@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import orjson
 import strawberry
 
+from blkg.api.arguments import arguments_kept
 from blkg.api.deadline import TooSlow, deadline
 from blkg.api.documents import Document, DocumentCache
 from blkg.api.expansion import longest_list_value, too_long_list
@@ -93,8 +94,7 @@ class GraphQLService:
     async def answer(self, query: str, variables: dict | None, operation: str | None) -> Answer:
         items = longest_list_value(variables)
         if items > self.max_list_items:
-            error = too_long_list(items, self.max_list_items, "variables")
-            return Answer(400, orjson.dumps({"errors": [_formatted(error)], "data": None}))
+            return _refused(too_long_list(items, self.max_list_items, "variables"))
         if self.lane.locked() and self.waiting >= self.queue:
             raise Busy(self.queue)
         self.waiting += 1
@@ -104,7 +104,7 @@ class GraphQLService:
             self.waiting -= 1
         try:
             await let_the_loop_turn()
-            with collector_held(), deadline(self.timeout):
+            with collector_held(), deadline(self.timeout), arguments_kept():
                 return await self._answer(query, variables, operation)
         finally:
             self.lane.release()
@@ -115,7 +115,7 @@ class GraphQLService:
             try:
                 data = self._from_plan(entry, variables, operation)
             except TooSlow as error:
-                return Answer(400, orjson.dumps({"errors": [_formatted(error)], "data": None}))
+                return _refused(error)
             if data is not None:
                 return Answer(200, orjson.dumps({"data": data}))
         return await self._full(query, variables, operation)
@@ -168,6 +168,11 @@ class GraphQLService:
             return
         entry.plans[operation] = plan
         self.documents.charge(entry, plan.fields)
+
+
+def _refused(error) -> Answer:
+    """A request refused with one error and no data."""
+    return Answer(400, orjson.dumps({"errors": [_formatted(error)], "data": None}))
 
 
 def _formatted(error) -> dict:

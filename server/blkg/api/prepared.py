@@ -37,8 +37,9 @@ from graphql import (
     OperationType,
     SelectionSetNode,
 )
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.execution.values import get_variable_values
 
+from blkg.api.arguments import argument_values
 from blkg.api.deadline import TooSlow
 from blkg.api.deadline import check as check_deadline
 from blkg.api.resolvers import direct_resolver, runtime_type
@@ -246,17 +247,7 @@ def _resolver(field, node: FieldNode):
         raise Unsupported("resolver takes info or parent")
     if not field.args:
         return lambda source, variables: direct(source, {})
-    # A field's arguments are the same for every object it is resolved on in one run: coerce
-    # them once per run (a 2,000-item list coerced per object cost most of an answer).
-    last: list = [None, None]  # the variables of the run, its arguments
-
-    def resolve(source, variables):
-        if last[0] is not variables:
-            last[1] = get_argument_values(field, node, variables)
-            last[0] = variables
-        return direct(source, last[1])
-
-    return resolve
+    return lambda source, variables: direct(source, argument_values(field, node, variables))
 
 
 class Plan:

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from rdflib import DCTERMS, PROV, SDO, SKOS, URIRef
 from rdflib.term import Node as RDFNode
 
+from blkg.namespaces import OA
 from blkg.read import model as m
 from blkg.read.reader import Reader
 from blkg.vocabulary import BLF
 
 BASES = {BLF.Sourced: m.Basis.SOURCED, BLF.Editorial: m.Basis.EDITORIAL}
-OA_EXACT = URIRef("http://www.w3.org/ns/oa#exact")
 ASSOCIATIONS = {
     BLF.PositiveAssociation: m.ChangeAssociation.POSITIVE,
     BLF.NegativeAssociation: m.ChangeAssociation.NEGATIVE,
@@ -235,7 +235,7 @@ class _Builder:
                 node,
                 m.Quotation(
                     **self.ident(node),
-                    exact=self.r.text(node, OA_EXACT),
+                    exact=self.r.text(node, OA.exact),
                     source=self.one(node, DCTERMS.source),
                     locator=self.r.text(node, BLF.locator),
                 ),

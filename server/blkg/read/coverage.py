@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from blkg.read import model as m
+from blkg.read.links import with_basis
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,16 +58,15 @@ def compute_coverage(
     sessions without a recorded depth count), that depth too resting on one of `basis`:
     the same filters as the `basis` and `minDepth` arguments everywhere in the API.
     """
-    bases = set(basis) if basis is not None else set(m.Basis)
     ordered = sorted(sessions, key=lambda session: session.number)
-    chosen = {s.number for s in ordered if s.treats_at_least(min_depth, bases)}
+    chosen = {session.number for session in ordered}
     rows = [
         CoverageRow(
             responsibility,
             [
                 link
-                for link in responsibility.session_links
-                if link.session.number in chosen and link.basis in bases
+                for link in with_basis(responsibility.session_links, basis, min_depth)
+                if link.session.number in chosen
             ],
         )
         for responsibility in responsibilities

@@ -10,17 +10,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from rdflib import DCTERMS, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import DCTERMS, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from blkg.config import Settings
 from blkg.description import VOCABULARY_ROOT, Describer, Description
+from blkg.namespaces import OA
 from blkg.vocabulary import BLF
 from blkg.web.pages import Page, Row, Section, Value
 
 VOCABULARY_DOCUMENTS = ("def", "shapes")
 MAX_NESTING = 3
-OA = Namespace("http://www.w3.org/ns/oa#")
 # The links that make up the map from sessions to responsibilities, and what a page that
 # shows any of them says about the map.
 MAP_LINKS = (BLF.SessionLink, BLF.SessionFocus, BLF.ComponentMembership)

@@ -1,0 +1,52 @@
+"""A field's arguments, coerced once per answer rather than once per object.
+
+graphql-core coerces a field's arguments again for every object the field is resolved on (a
+list of a hundred items, on a field resolved for two thousand objects, is two hundred thousand
+coercions). While an answer is made (`arguments_kept`: `blkg.api.execution` for every answer,
+`blkg.api.budget` for every execution), the variables do not change, so each field node's
+arguments are coerced once and kept. The size count (`blkg.api.budget`), the prepared plans
+(`blkg.api.prepared`) and graphql-core's own executor all take them from `argument_values`:
+graphql-core's executor module is given it in place of its `get_argument_values`
+(tests/test_graphql_lists.py checks that it still calls it by that name). Outside an answer,
+arguments are coerced on every call, as graphql-core does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+
+import graphql.execution.executor as core_executor
+
+core_argument_values = core_executor.get_argument_values
+# Field node id -> (the node, kept so that its id is not reused meanwhile; its arguments).
+_KEPT: ContextVar[dict | None] = ContextVar("blkg_arguments", default=None)
+
+
+@contextlib.contextmanager
+def arguments_kept() -> Iterator[None]:
+    """Inside the block, each field node's arguments are coerced once."""
+    token = _KEPT.set({})
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
+def argument_values(field_def, node, variable_values, fragment_variable_values=None, *rest):
+    """`get_argument_values`, kept per field node inside `arguments_kept`."""
+    kept = _KEPT.get()
+    if kept is None or fragment_variable_values is not None:
+        return core_argument_values(
+            field_def, node, variable_values, fragment_variable_values, *rest
+        )
+    found = kept.get(id(node))
+    if found is None:
+        found = kept[id(node)] = (node, core_argument_values(field_def, node, variable_values))
+    return dict(found[1])
+
+
+core_executor.get_argument_values = argument_values
+
+__all__ = ["argument_values", "arguments_kept", "core_argument_values"]
