@@ -12,6 +12,7 @@ import pytest
 from graphql import parse
 
 from blkg.api.execution import GraphQLService
+from blkg.api.prepared import Plan
 from blkg.api.schema import build_schema
 from blkg.config import Limits
 from blkg.read import build_catalog
@@ -29,7 +30,24 @@ def catalog(graph):
 
 
 @pytest.fixture(scope="module")
-def outcomes(catalog):
+def careful_builds():
+    """How the generated requests' careful plan builds ended: answers with field errors made
+    by a plan are what the comparison must include, not only clean ones."""
+    ended: Counter = Counter()
+    build = Plan.run_carefully
+
+    def counted(plan, root_value, coerced):
+        data, errors = build(plan, root_value, coerced)
+        ended["with errors" if errors else "clean"] += 1
+        return data, errors
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Plan, "run_carefully", counted)
+        yield ended
+
+
+@pytest.fixture(scope="module")
+def outcomes(catalog, careful_builds):
     """(query, variables, graphql-core's answer, the prepared answer, whether a plan was kept)
     for each generated request, asked with its variables (twice: the first time through
     strawberry with a plan built on the spot, the second from the plan kept with the
@@ -74,7 +92,7 @@ def test_every_generated_request_gets_the_same_bytes_and_status_both_ways(outcom
     assert differing == []
 
 
-def test_the_generated_requests_cover_answers_refusals_and_errors(outcomes):
+def test_the_generated_requests_cover_answers_refusals_and_errors(outcomes, careful_builds):
     kinds = Counter()
     for _, _, reference, _, planned in outcomes:
         if b"RESULT_TOO_LARGE" in reference.body:
@@ -89,6 +107,8 @@ def test_the_generated_requests_cover_answers_refusals_and_errors(outcomes):
     print(kinds)
     assert min(kinds["over budget"], kinds["error"]) >= CASES // 50, kinds
     assert kinds["planned"] >= CASES // 4, kinds
+    # Answers with field errors were made by plans, and compared.
+    assert careful_builds["with errors"] >= CASES // 20, careful_builds
     # The reported attack (a plan kept for small variables, then asked with large ones), replayed.
     assert kinds["planned and over budget"] >= 5, kinds
 

@@ -267,8 +267,11 @@ class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
             if self.answer_size() > self.budget:
                 return self._refused(ResultTooLarge(self.budget))
             if self.prepared:
-                data = self._from_plan()
-                if data is not None:
+                answer = self._from_plan()
+                if answer is not None:
+                    data, errors = answer
+                    # In the order the plan met them (`add` would keep only the first here).
+                    self.collected_errors.errors.extend(errors)
                     return self.finish(self.build_response(data))
         except TooSlow as error:
             return self._refused(error)
@@ -278,12 +281,12 @@ class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
         self.collected_errors.add(error, None)
         return self.finish(self.build_response(None))
 
-    def _from_plan(self) -> dict | None:
-        """The answer built by a plan of this operation, or None where graphql-core's own
-        execution must make it (what plans do not cover, and every error)."""
+    def _from_plan(self) -> tuple[dict | None, list[GraphQLError]] | None:
+        """The answer and its field errors, built by a plan of this operation, or None where
+        graphql-core's own execution must make it (what plans do not cover)."""
         try:
             plan = prepare_operation(self.schema, self.operation, self.fragment_definitions)
-            return plan.run(self.root_value, self.variable_values)
+            return plan.run_carefully(self.root_value, self.variable_values)
         except (Unsupported, Bail):
             return None
 

@@ -4,7 +4,8 @@ is made.
 strawberry's execution parses, validates (with every document limit), measures the answer
 against the field budget and executes: the execution context (`blkg.api.budget`) builds the
 answer with a plan compiled on the spot (`blkg.api.prepared`), which skips graphql-core's
-per-field bookkeeping, and leaves to graphql-core what plans do not cover and every error.
+per-field bookkeeping, field errors included, and leaves to graphql-core what plans do not
+cover.
 Once a document has been answered without an error, its plan is kept with it
 (`blkg.api.documents`), and a later request for it skips strawberry altogether: the answer's
 size for these variables is measured within the budget by the same count
@@ -18,13 +19,16 @@ Answers are made one at a time, in the order requests arrive (`GraphQLService.la
 the event loop turn before each and between its stages (`blkg.api.turns` says why). At most
 `Limits.graphql_queue` (`BLKG_GRAPHQL_QUEUE`) requests wait while one is made; past them a
 request is turned away at once (`Busy`: 503 GRAPHQL_BUSY with Retry-After), so a flood of dear
-queries queues a bounded amount of work, not as much as the admission limit lets in.
+queries queues a bounded amount of work, not as much as the admission limit lets in. A request
+whose client has left while it waited (`gone`) is dropped when its turn comes (`Gone`): nobody
+would read its answer, and a client that sends and hangs up must not make the server work.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import orjson
@@ -48,6 +52,10 @@ class Busy(Exception):
             f"The server is making GraphQL answers and {queue} more are waiting, the most it "
             "lets wait; try again in a moment."
         )
+
+
+class Gone(Exception):
+    """The client left while its request waited for the lane; no answer was made."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +99,15 @@ class GraphQLService:
     def prepared(self, value: bool) -> None:
         self.schema.execution_context_class.prepared = value
 
-    async def answer(self, query: str, variables: dict | None, operation: str | None) -> Answer:
+    async def answer(
+        self,
+        query: str,
+        variables: dict | None,
+        operation: str | None,
+        gone: Callable[[], Awaitable[bool]] | None = None,
+    ) -> Answer:
+        """The answer to a request; `gone`, if given, says whether its client has left, and is
+        asked once the request's turn has come."""
         items = longest_list_value(variables)
         if items > self.max_list_items:
             return _refused(too_long_list(items, self.max_list_items, "variables"))
@@ -104,6 +120,8 @@ class GraphQLService:
             self.waiting -= 1
         try:
             await let_the_loop_turn()
+            if gone is not None and await gone():
+                raise Gone
             with collector_held(), deadline(self.timeout), arguments_kept():
                 return await self._answer(query, variables, operation)
         finally:
@@ -183,4 +201,4 @@ def _formatted(error) -> dict:
     return formatted
 
 
-__all__ = ["Answer", "Busy", "GraphQLService"]
+__all__ = ["Answer", "Busy", "Gone", "GraphQLService"]

@@ -1,13 +1,23 @@
 """Prepared queries: a validated GraphQL document compiled once into a plan that builds its
 answer straight from the read layer's objects.
 
-graphql-core spends about 8 µs per field on bookkeeping a read-only, synchronous schema of
-plain objects does not need. A plan walks the same selection with the same resolvers, and is
-only ever used for a document strawberry has already executed without error, so validation,
-limits and error reporting stay with strawberry: whenever a plan meets anything it does not
-handle (an error, a null in a non-null field, a variable that does not coerce) it gives up
-with `Bail` and the caller runs the full path instead. Documents with directives,
-introspection or fragments on abstract types are simply never compiled.
+graphql-core spends several times a plan's work per field on bookkeeping a read-only,
+synchronous schema of plain objects does not need (`bench/` has the figures). A plan walks the
+same selection with the same resolvers, in one of two ways:
+
+- `Plan.run` builds the answer at full speed and gives up with `Bail` at the first error;
+  documents kept with their plan (`blkg.api.execution`) are answered so, an error sending the
+  request down the full path.
+- `Plan.run_carefully` builds it as graphql-core would with errors: a field that fails
+  becomes a located error (its path written on the way back up) and a null at the nearest
+  parent that may be null, the errors in graphql-core's order. The execution context
+  (`blkg.api.budget`) answers so, errors included, so an answer with a failing field costs
+  plan speed, not graphql-core's.
+
+Where a plan meets what it does not reproduce (a value of no known type, something that is not
+a list where a list is due, a variable that does not coerce) it gives up with `Bail` and the
+caller runs graphql-core's own execution. Documents with directives, introspection or
+fragments on abstract types are never compiled.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLBoolean,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLID,
     GraphQLInt,
     GraphQLInterfaceType,
@@ -37,7 +48,10 @@ from graphql import (
     OperationType,
     SelectionSetNode,
 )
+from graphql.error import located_error
+from graphql.execution.executor import Executor
 from graphql.execution.values import get_variable_values
+from graphql.pyutils import is_iterable
 
 from blkg.api.arguments import argument_values
 from blkg.api.deadline import TooSlow
@@ -54,6 +68,42 @@ class Bail(Exception):
 
 
 Complete = Callable[[Any, Any], Any]
+# What a careful build does not turn into a field error: the caller's business.
+_PASSED_ON = (Bail, TooSlow)
+
+
+class Run:
+    """One careful build: the coerced variables, the field errors in the order graphql-core
+    reports them, and every error made so far, whose paths are written as the build returns
+    through each field and item (keys appended, innermost first, and reversed at the end), so
+    that a build without errors makes no path at all."""
+
+    __slots__ = ("errors", "made", "variables")
+
+    def __init__(self, variables):
+        self.variables = variables
+        self.errors: list[GraphQLError] = []
+        self.made: list[GraphQLError] = []
+
+    def failed(self, raw: Exception, nodes: list[FieldNode], non_null: bool, mark: int, key):
+        """A field or list item failed: locate the error, and raise it on where its type
+        forbids null (its parent then fails in turn), else keep it; None is its value."""
+        self.returned(mark, key)
+        error = located_error(raw, nodes, [key])
+        if error is not raw:  # made here (one already located keeps its path)
+            self.made.append(error)
+        if non_null:
+            raise error
+        self.errors.append(error)
+
+    def returned(self, mark: int, key) -> None:
+        """The build returns through `key`: the errors made below it are under it."""
+        for error in self.made[mark:]:
+            error.path.append(key)
+
+    def finish(self) -> None:
+        for error in self.made:
+            error.path.reverse()
 
 
 class Compiler:
@@ -99,59 +149,94 @@ class Compiler:
 
     def object_plan(self, object_type: GraphQLObjectType, selection_sets) -> ObjectPlan:
         fields = self.collect(object_type, selection_sets)
-        return ObjectPlan([self.field_plan(object_type, k, nodes) for k, nodes in fields.items()])
+        plans = [self.field_plan(object_type, k, nodes) for k, nodes in fields.items()]
+        return ObjectPlan(object_type.name, plans)
 
     def field_plan(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]):
         self.fields += 1
         name = nodes[0].name.value
         if name == "__typename":
-            return FieldPlan(key, lambda source, variables: parent.name, _identity)
+            return FieldPlan(key, nodes, lambda source, variables: parent.name, _SAME, True)
         if name.startswith("__"):
             raise Unsupported("introspection")
         field = parent.fields[name]
         resolve = _resolver(field, nodes[0])
         sub_selections = [n.selection_set for n in nodes if n.selection_set]
-        return FieldPlan(key, resolve, self.completer(field.type, sub_selections))
+        where = _Where(f"{parent.name}.{name}", nodes)
+        complete = self.completer(field.type, sub_selections, where)
+        return FieldPlan(key, nodes, resolve, complete, isinstance(field.type, GraphQLNonNull))
 
-    def completer(self, type_: GraphQLOutputType, selection_sets) -> Complete:
+    def completer(self, type_: GraphQLOutputType, selection_sets, where: _Where):
         if isinstance(type_, GraphQLNonNull):
-            return _non_null(self._present(type_.of_type, selection_sets))
-        return _nullable(self._present(type_, selection_sets))
+            return _NonNull(self._present(type_.of_type, selection_sets, where), where)
+        return _Nullable(self._present(type_, selection_sets, where))
 
-    def _present(self, type_: GraphQLOutputType, selection_sets) -> Complete:
+    def _present(self, type_: GraphQLOutputType, selection_sets, where: _Where):
         """Completes a value of `type_` already known not to be None."""
         if isinstance(type_, GraphQLList):
-            inner = self.completer(type_.of_type, selection_sets)
-            return lambda items, variables: [inner(i, variables) for i in items]
+            inner = self.completer(type_.of_type, selection_sets, where)
+            return _List(inner, where, isinstance(type_.of_type, GraphQLNonNull))
         if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
             return _Leaf(type_)
         if isinstance(type_, GraphQLObjectType):
-            return self.object_plan(type_, selection_sets).build
+            return self.object_plan(type_, selection_sets)
         if isinstance(type_, GraphQLInterfaceType):
-            return AbstractPlan(self, type_, selection_sets).build
+            return AbstractPlan(self, type_, selection_sets)
         raise Unsupported(f"output type {type_}")
 
 
-class FieldPlan:
-    __slots__ = ("complete", "key", "resolve")
+class _Where:
+    """The field a completion belongs to: its name as errors give it, and its nodes."""
 
-    def __init__(self, key: str, resolve, complete: Complete):
-        self.key, self.resolve, self.complete = key, resolve, complete
+    __slots__ = ("name", "nodes")
+
+    def __init__(self, name: str, nodes: list[FieldNode]):
+        self.name, self.nodes = name, nodes
+
+
+class FieldPlan:
+    __slots__ = ("complete", "key", "nodes", "non_null", "resolve")
+
+    def __init__(self, key: str, nodes: list[FieldNode], resolve, complete, non_null: bool):
+        self.key, self.nodes, self.resolve = key, nodes, resolve
+        self.complete, self.non_null = complete, non_null
 
 
 class ObjectPlan:
-    __slots__ = ("fields", "steps")
+    __slots__ = ("careful_steps", "fields", "steps", "type_name")
 
-    def __init__(self, fields: list[FieldPlan]):
+    def __init__(self, type_name: str, fields: list[FieldPlan]):
+        self.type_name = type_name
         self.fields = fields
-        self.steps = tuple((f.key, f.resolve, f.complete) for f in fields)
+        self.steps = tuple((f.key, f.resolve, f.complete.fast) for f in fields)
+        self.careful_steps = tuple(
+            (f.key, f.nodes, f.resolve, f.complete.careful, f.non_null) for f in fields
+        )
 
-    def build(self, source, variables) -> dict:
+    def fast(self, source, variables) -> dict:
         check_deadline()
         return {
             key: complete(resolve(source, variables), variables)
             for key, resolve, complete in self.steps
         }
+
+    def careful(self, source, run: Run) -> dict:
+        check_deadline()
+        answer = {}
+        made = run.made
+        for key, nodes, resolve, complete, non_null in self.careful_steps:
+            mark = len(made)
+            try:
+                answer[key] = complete(resolve(source, run.variables), run)
+            except _PASSED_ON:
+                raise
+            except Exception as raw:
+                answer[key] = None
+                run.failed(raw, nodes, non_null, mark, key)
+                continue
+            if len(made) > mark:
+                run.returned(mark, key)
+        return answer
 
 
 class AbstractPlan:
@@ -161,13 +246,19 @@ class AbstractPlan:
         self.compiler, self.interface, self.selection_sets = compiler, interface, selection_sets
         self.plans: dict[type, ObjectPlan] = {}
 
-    def build(self, source, variables) -> dict:
+    def fast(self, source, variables) -> dict:
+        return self._plan(source).fast(source, variables)
+
+    def careful(self, source, run: Run) -> dict:
+        return self._plan(source).careful(source, run)
+
+    def _plan(self, source) -> ObjectPlan:
         plan = self.plans.get(type(source))
         if plan is None:
             plan = self.plans[type(source)] = self.compiler.object_plan(
                 self._runtime_type(source), self.selection_sets
             )
-        return plan.build(source, variables)
+        return plan
 
     def _runtime_type(self, source) -> GraphQLObjectType:
         found = runtime_type(self.compiler.schema, self.interface, source)
@@ -176,30 +267,90 @@ class AbstractPlan:
         return found
 
 
-def _identity(value, variables):
-    return value
+class _Same:
+    """`__typename`'s completion: the name as resolved."""
+
+    @staticmethod
+    def fast(value, variables):
+        return value
+
+    @staticmethod
+    def careful(value, run):
+        return value
 
 
-def _non_null(present: Complete) -> Complete:
-    if isinstance(present, _Leaf):
-        return present.non_null
+_SAME = _Same()
 
-    def complete(value, variables):
+
+class _NonNull:
+    """A value that may not be null: a null is a `Bail` when fast, graphql-core's error when
+    careful."""
+
+    __slots__ = ("fast", "present", "where")
+
+    def __init__(self, present, where: _Where):
+        self.present, self.where = present, where
+        self.fast = present.non_null if isinstance(present, _Leaf) else self._fast
+
+    def _fast(self, value, variables):
         if value is None:
             raise Bail("null in a non-null field")
-        return present(value, variables)
+        return self.present.fast(value, variables)
 
-    return complete
+    def careful(self, value, run: Run):
+        completed = None if value is None else self.present.careful(value, run)
+        if completed is None:
+            raise TypeError(f"Cannot return null for non-nullable field {self.where.name}.")
+        return completed
 
 
-def _nullable(present: Complete) -> Complete:
-    if isinstance(present, _Leaf):
-        return present.nullable
+class _Nullable:
+    __slots__ = ("fast", "present")
 
-    def complete(value, variables):
-        return None if value is None else present(value, variables)
+    def __init__(self, present):
+        self.present = present
+        self.fast = present.nullable if isinstance(present, _Leaf) else self._fast
 
-    return complete
+    def _fast(self, value, variables):
+        return None if value is None else self.present.fast(value, variables)
+
+    def careful(self, value, run: Run):
+        return None if value is None else self.present.careful(value, run)
+
+
+class _List:
+    """A list: each item completed, and, when careful, each item's failure located at its
+    index and made null where the item type allows."""
+
+    __slots__ = ("inner", "item_fast", "items_non_null", "where")
+
+    def __init__(self, inner, where: _Where, items_non_null: bool):
+        self.inner, self.where, self.items_non_null = inner, where, items_non_null
+        self.item_fast = inner.fast
+
+    def fast(self, items, variables) -> list:
+        complete = self.item_fast
+        return [complete(item, variables) for item in items]
+
+    def careful(self, items, run: Run) -> list:
+        if not is_iterable(items):
+            raise Bail("not a list")
+        complete = self.inner.careful
+        made = run.made
+        completed = []
+        for index, item in enumerate(items):
+            mark = len(made)
+            try:
+                completed.append(complete(item, run))
+            except _PASSED_ON:
+                raise
+            except Exception as raw:
+                completed.append(None)
+                run.failed(raw, self.where.nodes, self.items_non_null, mark, index)
+                continue
+            if len(made) > mark:
+                run.returned(mark, index)
+        return completed
 
 
 # graphql-core's own serialisation returns these values unchanged: an int in the 32-bit range
@@ -210,34 +361,38 @@ _UNCHANGED = {
     GraphQLID: (str, None, None),
     GraphQLBoolean: (bool, None, None),
 }
+_complete_leaf = Executor.complete_leaf_value
 
 
 class _Leaf:
-    """A scalar or enum field's completion, in one call: a None check and the serialisation,
-    skipped for the values the type's own serialisation would return unchanged."""
+    """A scalar or enum field's completion, in one call: a None check and graphql-core's own
+    leaf completion, skipped for the values it would return unchanged."""
 
     def __init__(self, type_: GraphQLScalarType | GraphQLEnumType):
-        self.serialize = type_.serialize
+        self.type_ = type_
         self.kind, self.low, self.high = _UNCHANGED.get(type_, (None, None, None))
 
-    def __call__(self, value, variables):
+    def fast(self, value, variables):
         if type(value) is self.kind and (self.low is None or self.low <= value <= self.high):
             return value
-        return self.serialize(value)
+        return _complete_leaf(self.type_, value)
+
+    def careful(self, value, run):
+        return self.fast(value, None)
 
     def nullable(self, value, variables):
         if value is None:
             return None
         if type(value) is self.kind and (self.low is None or self.low <= value <= self.high):
             return value
-        return self.serialize(value)
+        return _complete_leaf(self.type_, value)
 
     def non_null(self, value, variables):
         if value is None:
             raise Bail("null in a non-null field")
         if type(value) is self.kind and (self.low is None or self.low <= value <= self.high):
             return value
-        return self.serialize(value)
+        return _complete_leaf(self.type_, value)
 
 
 def _resolver(field, node: FieldNode):
@@ -266,13 +421,27 @@ class Plan:
         return self.run(root_value, coerced)
 
     def run(self, root_value, coerced) -> dict:
-        """The answer for variables already coerced (graphql-core's `VariableValues`)."""
+        """The answer for variables already coerced (graphql-core's `VariableValues`), at full
+        speed; `Bail` at the first error."""
         try:
-            return self.root.build(root_value, coerced)
-        except (Bail, TooSlow):
+            return self.root.fast(root_value, coerced)
+        except _PASSED_ON:
             raise
-        except Exception as error:  # a resolver's error is reported by the full path
+        except Exception as error:  # a resolver's error is reported by the careful build
             raise Bail(str(error)) from error
+
+    def run_carefully(self, root_value, coerced) -> tuple[dict | None, list[GraphQLError]]:
+        """The answer and its field errors, as graphql-core's execution makes them: no data
+        when a root field that may not be null fails."""
+        run = Run(coerced)
+        try:
+            return self.root.careful(root_value, run), run.errors
+        except _PASSED_ON:
+            raise
+        except GraphQLError as error:
+            return None, [*run.errors, error]
+        finally:
+            run.finish()
 
 
 def prepare(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None) -> Plan:
@@ -302,4 +471,4 @@ def prepare_operation(
     return Plan(schema, operation, root, compiler.fields)
 
 
-__all__ = ["Bail", "Plan", "Unsupported", "prepare", "prepare_operation"]
+__all__ = ["Bail", "Plan", "Run", "Unsupported", "prepare", "prepare_operation"]

@@ -13,12 +13,20 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 
-class Basis(Enum):
+class Value(Enum):
+    """An enumerated value of the model. Members are singletons, so they hash by identity:
+    Enum's own hash is a Python call per member, and filters (a `basis` list of a hundred
+    items, checked for each of thousands of objects) hash members by the hundred thousand."""
+
+    __hash__ = object.__hash__
+
+
+class Basis(Value):
     SOURCED = "SOURCED"
     EDITORIAL = "EDITORIAL"
 
 
-class Depth(Enum):
+class Depth(Value):
     """The depths of treatment, shallowest first: the GraphQL contract's order, which the
     catalog checks against the graph's (blf:DepthScheme) when it is built."""
 

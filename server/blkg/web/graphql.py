@@ -17,7 +17,7 @@ import orjson
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from blkg.api.execution import Busy, GraphQLService
+from blkg.api.execution import Busy, Gone, GraphQLService
 from blkg.web.cache import CachedResponse, ResponseCache
 from blkg.web.responses import JSON, error_response
 
@@ -89,7 +89,8 @@ class GraphQLEndpoint:
         cached = self.cache.get(key)
         if cached is None:
             query, variables, operation = _parse_post(body)
-            cached = await self._answer(query, variables, operation)
+            gone = Request(scope, receive).is_disconnected
+            cached = await self._answer(query, variables, operation, gone)
             self.cache.put(key, cached)
         return cached
 
@@ -132,7 +133,7 @@ class GraphQLEndpoint:
         key = hashlib.sha256(request_key).digest()
         cached = self.cache.get(key)
         if cached is None:
-            cached = await self._answer(query, variables, operation)
+            cached = await self._answer(query, variables, operation, request.is_disconnected)
             self.cache.put(key, cached)
         if request.headers.get("if-none-match") == cached.etag:
             return Response(status_code=304, headers=_cache_headers(cached))
@@ -140,11 +141,13 @@ class GraphQLEndpoint:
 
     # -- execution -----------------------------------------------------------------------
 
-    async def _answer(self, query: str, variables: dict | None, operation: str | None):
+    async def _answer(self, query: str, variables: dict | None, operation: str | None, gone):
         try:
-            answer = await self.service.answer(query, variables, operation)
+            answer = await self.service.answer(query, variables, operation, gone)
         except Busy as busy:  # never cached: the same request may be answered a moment later
             raise BadRequest(503, "GRAPHQL_BUSY", str(busy)) from None
+        except Gone:  # nobody to answer: the admission layer lets it go quietly
+            raise ClientDisconnect() from None
         return _finished(answer.status, answer.body)
 
 
