@@ -6,7 +6,7 @@ import orjson
 import pytest
 from rdflib import OWL, RDF, RDFS, XSD
 
-from blkg.context import CONTEXT_PATH, build_context
+from blkg.jsonld_context import CONTEXT_PATH, build_context
 from blkg.vocabulary import BLF, BLF_IRI
 
 

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from rdflib import SKOS, Graph, URIRef
 
-from blkg.description import Describer
 from blkg.formats import Use, serving
 from blkg.graph import load_shapes
 from blkg.namespaces import OA
+from blkg.resource_description import Describer
 from blkg.vocabulary import BLF
 from tests.conftest import RunningServer, free_port, http_client
 from tests.rdf_parsing import PARSERS, assert_isomorphic, parse, parse_union

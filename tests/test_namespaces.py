@@ -17,10 +17,10 @@ from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.namespace import Namespace
 
 from blkg.config import DEFAULT_BASE_IRI, Settings
-from blkg.context import build_context
-from blkg.description import ONTOLOGY, SHAPES, Describer
 from blkg.graph import load_knowledge_graph
+from blkg.jsonld_context import build_context
 from blkg.namespaces import STANDARD, VOCABULARY_ROOT, merge
+from blkg.resource_description import ONTOLOGY, SHAPES, Describer
 from blkg.resources import default_data_dir, ontology_dir, shapes_dir
 from blkg.vocabulary import BLF, BLF_IRI, BLSH
 

@@ -84,10 +84,6 @@ def create_app(graph: KnowledgeGraph) -> Starlette:
             Exception: _internal_error,
         },
     )
-    app.state.graph = graph
-    app.state.catalog = catalog
-    app.state.schema = schema
-    app.state.cache = cache
     app.state.graphql = service
     app.state.sparql = researchers.engine
     return app

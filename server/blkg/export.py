@@ -5,7 +5,8 @@ Output is deterministic for the same data, so the CLI and the HTTP downloads can
 byte for byte. Formats without named graphs get the union of the graphs; formats of one
 statement a line have their lines sorted; TriG and JSON-LD, whose rdflib writers order graphs
 and nodes by hash, are written here in a stable order. JSON-LD is compacted with the
-vocabulary's context (`blkg.context`), embedded inline, with its node and value arrays sorted.
+vocabulary's context (`blkg.jsonld_context`), embedded inline, with its node and value arrays
+sorted.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from rdflib.plugins.serializers.jsonld import from_rdf
 from rdflib.plugins.serializers.trig import TrigSerializer
 
 from blkg import namespaces
-from blkg.context import build_context
 from blkg.formats import FORMATS, Use, serving
 from blkg.graph import ASSERTED, GRAPH_NAMES, KnowledgeGraph
+from blkg.jsonld_context import build_context
 
 SELECTIONS: dict[str, tuple[str, ...]] = {
     "asserted": ASSERTED,

@@ -36,6 +36,7 @@ class KnowledgeGraph:
     shapes: Graph
     index: FileIndex
     content_hash: str
+    files_modified: datetime  # the latest modification time of the files loaded
     _unions: dict[tuple[str, ...], Graph] = field(default_factory=dict, repr=False)
 
     def named(self, name: str) -> Graph:
@@ -72,11 +73,15 @@ class KnowledgeGraph:
 
     @property
     def modified(self) -> datetime:
+        """When the data last changed (`Last-Modified`): the dataset's `dcterms:modified`.
+
+        Data that declares no date gets the time its files last changed, as loaded: never a
+        date earlier than the change, so a client is not told its older copy is current."""
         value = self.named("data").value(self.dataset_node, DCTERMS.modified)
         day = value.toPython() if isinstance(value, Literal) else None
         if isinstance(day, date):
             return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        return datetime(2026, 1, 1, tzinfo=UTC)
+        return self.files_modified
 
     def triple_counts(self) -> dict[str, int]:
         return {name: len(self.named(name)) for name in GRAPH_NAMES}
@@ -105,8 +110,9 @@ def load_knowledge_graph(settings: Settings, *, check: bool = True) -> Knowledge
     load_folder(data_files, settings.instance_base, data, index)
     inferred = dataset.graph(URIRef(settings.graph_iri("inferred")))
     inferred += infer(ontology + data, settings.instance_base)
+    files = ontology_files + data_files
     graph = KnowledgeGraph(
-        settings, dataset, load_shapes(index), index, _hash(ontology_files + data_files)
+        settings, dataset, load_shapes(index), index, _hash(files), _last_modified(files)
     )
     namespaces.bind_all(dataset, graph.prefixes)
     if check:
@@ -125,6 +131,10 @@ def _hash(files: list[Path]) -> str:
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _last_modified(files: list[Path]) -> datetime:
+    return datetime.fromtimestamp(max(path.stat().st_mtime for path in files), tz=UTC)
 
 
 __all__ = ["ASSERTED", "GRAPH_NAMES", "KnowledgeGraph", "load_knowledge_graph", "load_shapes"]

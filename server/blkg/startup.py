@@ -2,17 +2,20 @@
 
 Two things make start-up slow on a small machine, and both are handled here:
 
-- Validation (pySHACL) takes about a third of start-up and needs only the loaded graph, while
-  building the application (the GraphQL schema, the read layer, the linked-data views) needs
-  only the same graph. So the graph is validated in a forked child process, a copy of the very
-  graph that will be served, while the parent builds the application on the other core. The
-  parent waits for the child's verdict before it returns: a graph with violations is refused
-  exactly as `load_knowledge_graph` refuses it, and validation runs in full at every start.
-  Where `fork` is not available, or the child fails, the parent validates by itself.
-- Start-up allocates a few hundred thousand long-lived objects, and the cyclic garbage
-  collector would walk all of them again and again. It is paused while the application is
-  built; afterwards the objects that exist are frozen (`gc.freeze`), so the collections that
-  run while the server answers requests only look at what requests allocate.
+- Validation (pySHACL) is a large part of start-up (`bench/README.md` has the figures: the
+  growth table's load and validation times, and the time to the first answer) and needs only
+  the loaded graph, while building the application (the GraphQL schema, the read layer, the
+  linked-data views) needs only the same graph. So the graph is validated in a forked child
+  process, a copy of the very graph that will be served, while the parent builds the
+  application on the other core. The parent waits for the child's verdict before it returns:
+  a graph with violations is refused exactly as `load_knowledge_graph` refuses it, and
+  validation runs in full at every start. Where `fork` is not available, or the child fails,
+  the parent validates by itself.
+- Start-up allocates many long-lived objects (the graph's terms and triples, the read layer,
+  the schema), and the cyclic garbage collector would walk all of them again and again. It is
+  paused while the application is built; afterwards the objects that exist are frozen
+  (`gc.freeze`), so the collections that run while the server answers requests only look at
+  what requests allocate.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Descriptions for the GraphQL schema, taken from the ontology's definitions where one exists.
 
-The ontology is parsed once, at import, from the shipped files, so the printed schema (and the
-committed schema.graphql) follows any change to a definition.
+The ontology is parsed once, when the first description is asked for, from the shipped files,
+so the printed schema (and the committed schema.graphql) follows any change to a definition.
 """
 
 from __future__ import annotations

@@ -3,26 +3,28 @@
 Fragments let a small document stand for a huge one: `fragment F1 on T { ...F0 ...F0 }`,
 `F2` spreading `F1` twice, and so on, is 2^n fields in n lines. Execution is not hurt (each
 fragment is collected once per selection set), but strawberry's depth and alias limiters
-walk every expansion: 40 such lines (1.5 KB, well inside the token limit) kept the server's
-only event loop busy for hours. `ExpansionLimiter` counts the expanded fields in one pass over
-the document, remembering each fragment's size, right after parsing and before any validation
-rule runs; past `Limits.max_expanded_fields` (`BLKG_MAX_EXPANDED_FIELDS`) the query is refused
-with `QUERY_TOO_COMPLEX`. Cycles and unknown fragments count nothing here: the validation
-rules report them.
+walk every expansion, so a few dozen such lines, well inside the token limit, would keep the
+server's only event loop busy for 2^n steps. `ExpansionLimiter` counts the expanded fields in
+one pass over the document, remembering each fragment's size, right after parsing and before
+any validation rule runs; past `Limits.max_expanded_fields` (`BLKG_MAX_EXPANDED_FIELDS`) the
+query is refused with `QUERY_TOO_COMPLEX`. Cycles and unknown fragments count nothing here:
+the validation rules report them.
 
 Validation itself has a cost no field count bounds: graphql-core's rule that fields of one
-response name can be merged compares every two of them in a selection set, so a selection
-asking for `framework { name }` four hundred times (well inside the token limit) took about a
-second to validate. The same pass refuses, with the same code, a selection set that asks for
-one response name more than `Limits.max_repeated_fields` (`BLKG_MAX_REPEATED_FIELDS`) times,
-counting through inline fragments and fragment spreads, in operations and fragment
-definitions alike.
+response name can be merged compares every two of them in a selection set, so its work grows
+with the square of how often a selection asks for one response name (`framework { name }`
+repeated as often as the token limit allows). The same pass refuses, with the same code, a
+selection set that asks for one response name more than `Limits.max_repeated_fields`
+(`BLKG_MAX_REPEATED_FIELDS`) times, counting through inline fragments and fragment spreads, in
+operations and fragment definitions alike.
 
 Resolvers' work grows with the length of the lists they are given (a `basis` list, session
-numbers), which no field count sees: a list literal of a few thousand items cost seconds. A
-list of more than `Limits.max_list_items` (`BLKG_MAX_LIST_ITEMS`) items is refused with the
-same code, in the document here and in the variables by `blkg.api.execution`, whatever path
-answers.
+numbers), which no field count sees. A list of more than `Limits.max_list_items`
+(`BLKG_MAX_LIST_ITEMS`) items is refused with the same code, in the document here and in the
+variables by `blkg.api.execution`, whatever path answers.
+
+What these refusals cost the server is measured by `bench/refusal.py`; the figures and the
+targets they must meet are in `bench/README.md`.
 """
 
 from __future__ import annotations

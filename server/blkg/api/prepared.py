@@ -203,11 +203,10 @@ class FieldPlan:
 
 
 class ObjectPlan:
-    __slots__ = ("careful_steps", "fields", "steps", "type_name")
+    __slots__ = ("careful_steps", "steps", "type_name")
 
     def __init__(self, type_name: str, fields: list[FieldPlan]):
         self.type_name = type_name
-        self.fields = fields
         self.steps = tuple((f.key, f.resolve, f.complete.fast) for f in fields)
         self.careful_steps = tuple(
             (f.key, f.nodes, f.resolve, f.complete.careful, f.non_null) for f in fields

@@ -1,14 +1,20 @@
-"""Building the read layer's objects from the validated graph, with their indexes."""
+"""Building the read layer's objects from the validated graph, with their indexes.
+
+Each object's fields are read as its class declares them (`blkg.read.facts`); the builder adds
+what the declarations leave to it: kinds given by the node's class, and the links between
+objects that exist only once both ends are built.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
-from rdflib import DCTERMS, PROV, SDO, SKOS, URIRef
+from rdflib import DCTERMS, PROV, SKOS, URIRef
 from rdflib.term import Node as RDFNode
 
-from blkg.namespaces import OA
 from blkg.read import model as m
+from blkg.read.facts import Declared, declared
 from blkg.read.reader import Reader
 from blkg.vocabulary import BLF
 
@@ -28,13 +34,15 @@ FINDING_KINDS = {
     BLF.MetaAnalysisFinding: m.FindingKind.META_ANALYSIS,
     BLF.SummaryFinding: m.FindingKind.SUMMARY,
 }
+# Concepts of the smaller schemes, with the catalog's list of each (None: reached only
+# through the links that name them).
 CONCEPT_CLASSES = {
-    "community_characteristics": BLF.CommunityCharacteristic,
-    "change_phases": BLF.ChangePhase,
-    "change_orders": BLF.ChangeOrder,
-    "practice_levels": BLF.PracticeLevel,
-    "methods": BLF.InstructionalMethod,
-    "outcome_domains": BLF.OutcomeDomain,
+    BLF.CommunityCharacteristic: "community_characteristics",
+    BLF.ChangePhase: "change_phases",
+    BLF.ChangeOrder: "change_orders",
+    BLF.PracticeLevel: None,
+    BLF.InstructionalMethod: None,
+    BLF.OutcomeDomain: None,
 }
 
 
@@ -65,9 +73,6 @@ class Catalog:
     community_characteristics: list[m.Concept] = field(default_factory=list)
     change_phases: list[m.Concept] = field(default_factory=list)
     change_orders: list[m.Concept] = field(default_factory=list)
-    practice_levels: list[m.Concept] = field(default_factory=list)
-    methods: list[m.Concept] = field(default_factory=list)
-    outcome_domains: list[m.Concept] = field(default_factory=list)
     by_id: dict[str, m.Node] = field(default_factory=dict)
 
     def component(self, slug: str) -> m.Component | None:
@@ -101,6 +106,29 @@ class _Builder:
     def ident(self, node: RDFNode) -> dict:
         return {"id": self.r.node_id(node), "iri": str(node)}
 
+    def read(self, cls: type, node: RDFNode, **given):
+        """The object of class `cls` for `node`, its declared fields read from the graph
+        (`given` ones excepted), registered."""
+        return self.register(node, cls(**self.ident(node), **self.values(cls, node, **given)))
+
+    def values(self, cls: type, node: RDFNode, **given) -> dict:
+        """The declared fields of `cls` read from `node`, and `given` as given."""
+        values = dict(given)
+        for fact in _readable(cls):
+            if fact.name not in given:
+                values[fact.name] = self.value(node, fact)
+        return values
+
+    def value(self, node: RDFNode, fact: Declared):
+        reading, predicate = fact.fact.reading, fact.fact.predicate
+        if reading is not None:
+            return _READINGS[reading](self, node, predicate)
+        if fact.item in _LITERALS:
+            if fact.many:
+                return self.r.texts(node, predicate)
+            return _LITERALS[fact.item](self.r, node, predicate)
+        return self.linked(node, predicate) if fact.many else self.one(node, predicate)
+
     def sources(self, node: RDFNode) -> list[m.Source]:
         found = [self.objects.get(s) for s in self.r.objects(node, DCTERMS.source)]
         return sorted((s for s in found if s is not None), key=lambda s: s.key)
@@ -115,22 +143,9 @@ class _Builder:
     # -- sources and concepts ------------------------------------------------------------
 
     def build_sources(self) -> None:
-        r = self.r
-        for node in r.instances(DCTERMS.BibliographicResource):
-            source = m.Source(
-                **self.ident(node),
-                key=r.slug(node),
-                label=r.label(node),
-                title=r.text(node, DCTERMS.title),
-                creators=self._creators(node),
-                issued=r.text(node, DCTERMS.issued),
-                publisher=r.text(node, DCTERMS.publisher),
-                identifiers=r.texts(node, DCTERMS.identifier),
-                url=r.text(node, SDO.url),
-                citation=r.text(node, DCTERMS.bibliographicCitation),
-                note=r.text(node, SKOS.note),
-            )
-            self.catalog.sources.append(self.register(node, source))
+        for node in self.r.instances(m.Source.rdf_class):
+            source = self.read(m.Source, node, key=self.r.slug(node), creators=self._creators(node))
+            self.catalog.sources.append(source)
 
     def _creators(self, node: RDFNode) -> list[str]:
         citation = self.r.text(node, DCTERMS.bibliographicCitation) or ""
@@ -153,10 +168,11 @@ class _Builder:
         }
 
     def build_concepts(self) -> None:
-        for attribute, cls in CONCEPT_CLASSES.items():
+        for cls, attribute in CONCEPT_CLASSES.items():
             for node in self.r.instances(cls):
-                concept = m.Concept(**self.concept_fields(node))
-                getattr(self.catalog, attribute).append(self.register(node, concept))
+                concept = self.register(node, m.Concept(**self.concept_fields(node)))
+                if attribute is not None:
+                    getattr(self.catalog, attribute).append(concept)
         for node in self.r.instances(BLF.KnowledgeType):
             kind = m.KnowledgeType(
                 **self.concept_fields(node), question=self.r.text(node, BLF.guidingQuestion)
@@ -189,40 +205,14 @@ class _Builder:
             )
             self.catalog.responsibilities.append(self.register(node, responsibility))
         for node in r.instances(BLF.Framework):
-            self.catalog.framework = self.register(
-                node,
-                m.Framework(
-                    **self.ident(node),
-                    name=r.label(node),
-                    alt_names=r.texts(node, SKOS.altLabel),
-                    definition=r.text(node, SKOS.definition),
-                    components=self.linked(node, BLF.hasComponent),
-                    sources=self.sources(node),
-                ),
-            )
+            self.catalog.framework = self.read(m.Framework, node)
 
     def _correlation(self, node: RDFNode | None) -> m.Correlation | None:
         r = self.r
         if node is None or r.decimal(node, BLF.r) is None:
             return None
-        sources = self.sources(node)
-        return m.Correlation(
-            r=r.decimal(node, BLF.r),
-            source=sources[0],
-            ci_lower=r.decimal(node, BLF.ciLower),
-            ci_upper=r.decimal(node, BLF.ciUpper),
-            studies=r.integer(node, BLF.studyCount),
-            schools=r.integer(node, BLF.schoolCount),
-        )
-
-    def link_fields(self, node: RDFNode) -> dict:
-        return {
-            **self.ident(node),
-            "basis": BASES[self.r.value(node, BLF.basis)],
-            "sources": self.sources(node),
-            "rationale": self.r.text(node, BLF.rationale),
-            "quotations": self.quotations(node),
-        }
+        # The first of its sources by key, when a correlation names more than one.
+        return m.Correlation(**self.values(m.Correlation, node, source=self.sources(node)[0]))
 
     def quotations(self, node: RDFNode) -> list[m.Quotation]:
         """The quotations `node` rests on, in the order of their IRIs."""
@@ -230,28 +220,11 @@ class _Builder:
 
     def quotation(self, node: RDFNode) -> m.Quotation:
         known = self.objects.get(node)
-        if known is None:
-            known = self.register(
-                node,
-                m.Quotation(
-                    **self.ident(node),
-                    exact=self.r.text(node, OA.exact),
-                    source=self.one(node, DCTERMS.source),
-                    locator=self.r.text(node, BLF.locator),
-                ),
-            )
-        return known
+        return known if known is not None else self.read(m.Quotation, node)
 
     def build_memberships(self) -> None:
         for node in self.r.instances(BLF.ComponentMembership):
-            membership = self.register(
-                node,
-                m.Membership(
-                    **self.link_fields(node),
-                    component=self.one(node, BLF.component),
-                    responsibility=self.one(node, BLF.responsibility),
-                ),
-            )
+            membership = self.read(m.Membership, node)
             membership.component.memberships.append(membership)
             membership.responsibility.memberships.append(membership)
         for component in self.catalog.components:
@@ -265,50 +238,28 @@ class _Builder:
     def build_sessions(self) -> None:
         r = self.r
         for node in r.instances(BLF.Session):
-            session = m.Session(
-                **self.ident(node),
-                number=r.integer(node, BLF.number),
-                title=r.label(node),
-                year=r.integer(node, BLF.year),
-                days=r.integer(node, BLF.days),
-                description=r.text(node, DCTERMS.description),
-                knowledge_types=self.linked(node, BLF.developsKnowledgeType),
-                methods=self.linked(node, BLF.method),
-                sources=self.sources(node),
-            )
-            self.catalog.sessions.append(self.register(node, session))
+            # What it extends is set once every session exists.
+            self.catalog.sessions.append(self.read(m.Session, node, extends=None))
         for node in r.instances(BLF.Session):
             session, extended = self.objects[node], self.one(node, BLF.extends)
             if extended is not None:
                 session.extends = extended
                 extended.extended_by.append(session)
         for node in r.instances(BLF.LearningOutcome):
-            session = self.one(node, BLF.learningOutcomeOf)
-            outcome = m.LearningOutcome(
-                **self.ident(node),
-                number=r.integer(node, BLF.number),
-                text=r.text(node, BLF.text) or r.label(node),
-                session=session,
-                sources=self.sources(node),
-            )
-            session.outcomes.append(self.register(node, outcome))
+            text = r.text(node, BLF.text) or r.label(node)
+            outcome = self.read(m.LearningOutcome, node, text=text)
+            outcome.session.outcomes.append(outcome)
         for session in self.catalog.sessions:
             session.outcomes.sort(key=lambda outcome: outcome.number)
 
     def build_focuses(self) -> None:
         for node in self.r.instances(BLF.SessionFocus):
-            focus = self.register(
-                node,
-                m.SessionFocus(
-                    **self.link_fields(node),
-                    session=self.one(node, BLF.session),
-                    component=self.one(node, BLF.component),
-                ),
-            )
+            focus = self.read(m.SessionFocus, node)
             focus.session.focuses.append(focus)
             focus.component.focuses.append(focus)
         for session in self.catalog.sessions:
             session.focuses.sort(key=lambda focus: focus.component.number or 0)
+            session.components = [focus.component for focus in session.focuses]
 
     def build_treatments(self) -> None:
         # Depth concepts in the graph's order (blf:number): it must be the contract's.
@@ -321,46 +272,27 @@ class _Builder:
                 f"{[d.name for d in m.Depth]} in that order: align blf:DepthScheme and m.Depth"
             )
         for node in self.r.instances(BLF.Treatment):
-            treatment = self.register(
-                node,
-                m.Treatment(
-                    **self.link_fields(node),
-                    session=self.one(node, BLF.session),
-                    depth=depths[self.r.value(node, BLF.depth)],
-                ),
-            )
+            depth = depths[self.r.value(node, BLF.depth)]
+            treatment = self.read(m.Treatment, node, depth=depth)
             treatment.session.treatment = treatment
+            treatment.session.depth = treatment.depth
 
     def build_practice_coverages(self) -> None:
         for node in self.r.instances(BLF.PracticeCoverage):
-            practices = sorted(self.linked(node, BLF.practice), key=lambda p: p.number or 0)
-            coverage = self.register(
-                node,
-                m.PracticeCoverage(
-                    **self.link_fields(node),
-                    session=self.one(node, BLF.session),
-                    practices=practices,
-                ),
-            )
+            coverage = self.read(m.PracticeCoverage, node)
             coverage.session.practice_coverages.append(coverage)
-            for practice in practices:
+            for practice in coverage.practices:
                 practice.coverages.append(coverage)
         for practice in self.catalog.practices:
             practice.coverages.sort(key=lambda coverage: coverage.session.number)
 
     def build_session_links(self) -> None:
         for node in self.r.instances(BLF.SessionLink):
-            via = sorted(self.linked(node, BLF.via), key=lambda c: c.number or 0)
             chain = sorted(self.r.objects(node, PROV.wasDerivedFrom), key=str)
             quotations = {q.id: q for part in chain for q in self.quotations(part)}
-            link = self.register(
-                node,
-                m.SessionLink(
-                    **{**self.link_fields(node), "quotations": list(quotations.values())},
-                    session=self.one(node, BLF.session),
-                    responsibility=self.one(node, BLF.responsibility),
-                    via=via,
-                ),
+            session = self.one(node, BLF.session)
+            link = self.read(
+                m.SessionLink, node, quotations=list(quotations.values()), depth=session.depth
             )
             self.catalog.session_links.append(link)
             link.session.session_links.append(link)
@@ -374,148 +306,47 @@ class _Builder:
 
     def build_program(self) -> None:
         r = self.r
-        for node in r.instances(BLF.ProgramYear):
-            year = m.ProgramYear(
-                **self.ident(node), year=r.integer(node, BLF.year), label=r.label(node)
-            )
-            self.catalog.program_years.append(self.register(node, year))
+        for node in r.instances(m.ProgramYear.rdf_class):
+            self.catalog.program_years.append(self.read(m.ProgramYear, node))
         self.catalog.program_years.sort(key=lambda year: year.year)
         for cls, kind in OUTCOME_KINDS.items():
             for node in r.instances(cls):
-                outcome = m.ProgramOutcome(
-                    **self.ident(node),
-                    kind=kind,
-                    number=r.integer(node, BLF.number),
-                    text=r.text(node, BLF.text) or r.label(node),
-                    year=r.integer(node, BLF.year),
-                    sources=self.sources(node),
-                )
-                self.catalog.program_outcomes.append(self.register(node, outcome))
-        for node in r.instances(BLF.ProgramElement):
-            self.register(
-                node,
-                m.ProgramElement(
-                    **self.ident(node),
-                    label=r.label(node),
-                    description=r.text(node, DCTERMS.description),
-                    year=r.integer(node, BLF.year),
-                    min_sessions=r.integer(node, BLF.minSessions),
-                    max_sessions=r.integer(node, BLF.maxSessions),
-                    min_days=r.integer(node, BLF.minDays),
-                    max_days=r.integer(node, BLF.maxDays),
-                    on_request=r.boolean(node, BLF.onRequest),
-                    methods=self.linked(node, BLF.method),
-                    sources=self.sources(node),
-                ),
-            )
-        for node in r.instances(BLF.ProgramModel):
-            self.catalog.program_models.append(
-                self.register(
-                    node,
-                    m.ProgramModel(
-                        **self.ident(node),
-                        label=r.label(node),
-                        description=r.text(node, DCTERMS.description),
-                        max_sessions=r.integer(node, BLF.maxSessions),
-                        target_population=r.texts(node, BLF.targetPopulation),
-                        delivery_methods=r.texts(node, BLF.deliveryMethod),
-                        cost_drivers=r.texts(node, BLF.costDriver),
-                        elements=self.linked(node, BLF.hasElement),
-                        knowledge_types=self.linked(node, BLF.developsKnowledgeType),
-                        sources=self.sources(node),
-                    ),
-                )
-            )
-        for node in r.instances(BLF.Offering):
-            self.catalog.offerings.append(
-                self.register(
-                    node,
-                    m.Offering(
-                        **self.ident(node),
-                        label=r.label(node),
-                        price=r.decimal(node, SDO.price),
-                        currency=r.text(node, SDO.priceCurrency),
-                        price_unit=r.text(node, BLF.priceUnit),
-                        plus_travel=r.boolean(node, BLF.plusTravel),
-                        min_participants=r.integer(node, BLF.minParticipants),
-                        max_participants=r.integer(node, BLF.maxParticipants),
-                        includes=r.texts(node, BLF.includes),
-                        first_year_price=r.decimal(node, BLF.firstYearPrice),
-                        first_year_discount=r.decimal(node, BLF.firstYearDiscount),
-                        sources=self.sources(node),
-                    ),
-                )
-            )
+                text = r.text(node, BLF.text) or r.label(node)
+                outcome = self.read(m.ProgramOutcome, node, kind=kind, text=text)
+                self.catalog.program_outcomes.append(outcome)
+        for node in r.instances(m.ProgramElement.rdf_class):
+            self.read(m.ProgramElement, node)
+        for node in r.instances(m.ProgramModel.rdf_class):
+            self.catalog.program_models.append(self.read(m.ProgramModel, node))
+        for node in r.instances(m.Offering.rdf_class):
+            self.catalog.offerings.append(self.read(m.Offering, node))
 
     # -- evidence ------------------------------------------------------------------------
 
     def build_evidence(self) -> None:
-        r = self.r
         for cls, kind in FINDING_KINDS.items():
-            for node in r.instances(cls):
-                self.catalog.findings.append(
-                    self.register(
-                        node,
-                        m.Finding(
-                            **self.ident(node),
-                            kind=kind,
-                            label=r.label(node),
-                            text=r.text(node, BLF.text),
-                            outcome_domain=self.one(node, BLF.outcomeDomain),
-                            rating=self.one(node, BLF.effectivenessRating),
-                            intervention_percent=r.decimal(node, BLF.interventionPercent),
-                            comparison_percent=r.decimal(node, BLF.comparisonPercent),
-                            studies=r.integer(node, BLF.studyCount),
-                            schools=r.integer(node, BLF.schoolCount),
-                            principals=r.integer(node, BLF.principalCount),
-                            approximate_teachers=r.integer(node, BLF.approximateTeacherCount),
-                            approximate_students=r.integer(node, BLF.approximateStudentCount),
-                            average_r=r.decimal(node, BLF.averageR),
-                            first_year_covered=r.year(node, BLF.firstYearCovered),
-                            last_year_covered=r.year(node, BLF.lastYearCovered),
-                            interpretation=r.text(node, BLF.interpretation),
-                            sources=self.sources(node),
-                            quotations=self.quotations(node),
-                        ),
-                    )
-                )
-        for node in r.instances(BLF.Study):
-            self.catalog.studies.append(
-                self.register(
-                    node,
-                    m.Study(
-                        **self.ident(node),
-                        label=r.label(node),
-                        design=r.text(node, BLF.design),
-                        setting=r.text(node, BLF.setting),
-                        comparison_condition=r.text(node, BLF.comparisonCondition),
-                        principals=r.integer(node, BLF.principalCount),
-                        findings=self.linked(node, BLF.hasFinding),
-                        sources=self.sources(node),
-                        quotations=self.quotations(node),
-                    ),
-                )
-            )
-        for node in r.instances(BLF.EvidenceReview):
-            self.catalog.reviews.append(
-                self.register(
-                    node,
-                    m.Review(
-                        **self.ident(node),
-                        label=r.label(node),
-                        studies_identified=r.integer(node, BLF.studiesIdentified),
-                        studies_meeting_standards=r.integer(node, BLF.studiesMeetingStandards),
-                        standards_version=r.text(node, BLF.standardsVersion),
-                        protocol_version=r.text(node, BLF.protocolVersion),
-                        study_rating=r.text(node, BLF.studyRating),
-                        reviewed_studies=self.linked(node, BLF.reviewedStudy),
-                        findings=self.linked(node, BLF.hasFinding),
-                        unknown_effect_domains=self.linked(node, BLF.unknownEffectDomain),
-                        sources=self.sources(node),
-                        quotations=self.quotations(node),
-                    ),
-                )
-            )
+            for node in self.r.instances(cls):
+                self.catalog.findings.append(self.read(m.Finding, node, kind=kind))
+        for node in self.r.instances(m.Study.rdf_class):
+            self.catalog.studies.append(self.read(m.Study, node))
+        for node in self.r.instances(m.Review.rdf_class):
+            self.catalog.reviews.append(self.read(m.Review, node))
+
+
+@cache
+def _readable(cls: type) -> tuple[Declared, ...]:
+    """The declared fields of `cls` read from the graph (those with a predicate)."""
+    return tuple(fact for fact in declared(cls) if fact.fact.predicate is not None)
+
+
+_LITERALS = {int: Reader.integer, float: Reader.decimal, bool: Reader.boolean, str: Reader.text}
+_READINGS = {
+    "label": lambda builder, node, predicate: builder.r.label(node),
+    "year": lambda builder, node, predicate: builder.r.year(node, predicate),
+    "sources": lambda builder, node, predicate: builder.sources(node),
+    "quotations": lambda builder, node, predicate: builder.quotations(node),
+    "basis": lambda builder, node, predicate: BASES[builder.r.value(node, predicate)],
+}
 
 
 def build_catalog(graph, instance_base: str) -> Catalog:

@@ -11,12 +11,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import ClassVar
+
+from rdflib import DCTERMS, SDO, SKOS, URIRef
+
+from blkg.namespaces import OA
+from blkg.read.facts import LABEL, fact
+from blkg.vocabulary import BLF
+
+SOURCES = "The sources that state this, ordered by key."
+LINK_QUOTATIONS = "The quotations the link rests on, in the order of their ids."
+RATIONALE = (
+    "The project's reasoning where the link is editorial: what in the sources the reading rests "
+    "on. Null on sourced links."
+)
+LINK_SOURCES = (
+    "The works the link names, ordered by key: on a sourced link, the source its quotations "
+    "come from; on an editorial link, works the reading leans on, which are not statements "
+    "of the link by them (the rationale says how each is used)."
+)
+FACT_QUOTATIONS = (
+    "The words of its sources that state it, verbatim, in the order of their ids; empty where "
+    "none is quoted."
+)
 
 
 class Value(Enum):
     """An enumerated value of the model. Members are singletons, so they hash by identity:
-    Enum's own hash is a Python call per member, and filters (a `basis` list of a hundred
-    items, checked for each of thousands of objects) hash members by the hundred thousand."""
+    Enum's own hash is a Python call per member, and a filter (a `basis` list, checked for
+    every object an answer reaches) hashes members once per item per object."""
 
     __hash__ = object.__hash__
 
@@ -68,6 +91,11 @@ class Node:
     Nodes link to each other both ways, so a generated repr would print the whole graph many
     times over; a node is shown by its class and id instead (all subclasses share this)."""
 
+    # The class of the graph this class reads (its instances are built), and what it is where
+    # the ontology's definition of that class is not the description to publish.
+    rdf_class: ClassVar[URIRef | None] = None
+    about: ClassVar[str | None] = None
+
     id: str
     iri: str
 
@@ -77,25 +105,38 @@ class Node:
 
 @dataclass(eq=False, slots=True, repr=False)
 class Source(Node):
-    key: str
-    label: str
-    title: str | None = None
-    creators: list[str] = field(default_factory=list)
-    issued: str | None = None
-    publisher: str | None = None
-    identifiers: list[str] = field(default_factory=list)
-    url: str | None = None
-    citation: str | None = None
-    note: str | None = None
+    rdf_class = DCTERMS.BibliographicResource
+    about = "A publication or web page the graph's facts are taken from."
+
+    key: str = fact(about="Short key of the source, e.g. 'marzano-2005'.")
+    label: str = fact(LABEL, "Short human-readable name (authors and year).", reading="label")
+    title: str | None = fact(DCTERMS.title, "Title of the work.", optional=True)
+    creators: list[str] = fact(DCTERMS.creator, "Authors, in citation order.", many=True)
+    issued: str | None = fact(DCTERMS.issued, "Year (or year and month) of issue.", optional=True)
+    publisher: str | None = fact(DCTERMS.publisher, "Publisher of the work.", optional=True)
+    identifiers: list[str] = fact(
+        DCTERMS.identifier, "Identifiers such as a DOI, ERIC or report number.", many=True
+    )
+    url: str | None = fact(SDO.url, "Where the work can be read, if given.", optional=True)
+    citation: str | None = fact(
+        DCTERMS.bibliographicCitation, "Full bibliographic citation.", optional=True
+    )
+    note: str | None = fact(SKOS.note, "Editorial note about the source.", optional=True)
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class Quotation(Node):
     """Words of a source, verbatim, with where they stand in it."""
 
-    exact: str
-    source: Source
-    locator: str | None = None
+    rdf_class = OA.TextQuoteSelector
+    about = (
+        "Words of a source, quoted verbatim, that a link or fact rests on. On a sourced link the "
+        "quotation states the link; on an editorial link it is what the reading starts from."
+    )
+
+    exact: str = fact(OA.exact, "The source's words, verbatim.")
+    source: Source = fact(DCTERMS.source, "The source the words come from.")
+    locator: str | None = fact(BLF.locator, optional=True)
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -118,14 +159,19 @@ class Component(Concept):
     focuses: list[SessionFocus] = field(default_factory=list)
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, kw_only=True)
 class Correlation:
-    r: float
-    source: Source
-    ci_lower: float | None = None
-    ci_upper: float | None = None
-    studies: int | None = None
-    schools: int | None = None
+    """The statistics of one responsibility's correlation, as its source reports them."""
+
+    rdf_class: ClassVar[URIRef] = BLF.Correlation
+    about: ClassVar[str | None] = None
+
+    r: float = fact(BLF.r)
+    ci_lower: float | None = fact(BLF.ciLower, optional=True)
+    ci_upper: float | None = fact(BLF.ciUpper, optional=True)
+    studies: int | None = fact(BLF.studyCount, optional=True)
+    schools: int | None = fact(BLF.schoolCount, optional=True)
+    source: Source = fact(DCTERMS.source, "The source that reports the statistics.")
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -143,57 +189,112 @@ class Responsibility(Concept):
 
 @dataclass(eq=False, slots=True, repr=False)
 class QualifiedLink(Node):
-    basis: Basis
-    sources: list[Source]
-    rationale: str | None
-    quotations: list[Quotation]
+    """A link with a basis (blf:QualifiedLink): each kind declares its ends, its basis, its
+    rationale, its quotations and its sources, in the order it publishes them."""
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class Membership(QualifiedLink):
-    component: Component
-    responsibility: Responsibility
+    rdf_class = BLF.ComponentMembership
+
+    component: Component = fact(BLF.component, "The component that groups it.")
+    responsibility: Responsibility = fact(BLF.responsibility, "The grouped responsibility.")
+    basis: Basis = fact(BLF.basis, reading="basis")
+    rationale: str | None = fact(BLF.rationale, RATIONALE)
+    quotations: list[Quotation] = fact(BLF.quotation, LINK_QUOTATIONS, reading="quotations")
+    sources: list[Source] = fact(DCTERMS.source, LINK_SOURCES, reading="sources")
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class SessionFocus(QualifiedLink):
-    session: Session
-    component: Component
+    rdf_class = BLF.SessionFocus
+
+    session: Session = fact(BLF.session, "The session.")
+    component: Component = fact(BLF.component, "The component it focuses on.")
+    basis: Basis = fact(BLF.basis, reading="basis")
+    rationale: str | None = fact(BLF.rationale, RATIONALE)
+    quotations: list[Quotation] = fact(BLF.quotation, LINK_QUOTATIONS, reading="quotations")
+    sources: list[Source] = fact(DCTERMS.source, LINK_SOURCES, reading="sources")
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class SessionLink(QualifiedLink):
     """A derived link; its quotations are those of the links it rests on."""
 
-    session: Session
-    responsibility: Responsibility
-    via: list[Component]
+    rdf_class = BLF.SessionLink
 
-    @property
-    def depth(self) -> Depth | None:
-        return self.session.depth
+    session: Session = fact(BLF.session, "The session that addresses it.")
+    responsibility: Responsibility = fact(BLF.responsibility, "The responsibility addressed.")
+    basis: Basis = fact(
+        BLF.basis,
+        "SOURCED when both links of one of its paths are sourced, else EDITORIAL. No source "
+        "maps sessions to individual responsibilities: where these links are editorial, the "
+        "map is the project's reading of the sources, and the rationale and quotations show "
+        "each step.",
+        reading="basis",
+    )
+    via: list[Component] = fact(BLF.via)
+    rationale: str = fact(
+        BLF.rationale,
+        "Why the rule joins them: the session focus and component membership of each path, "
+        "each with its basis.",
+    )
+    quotations: list[Quotation] = fact(
+        about="The quotations of the focus and membership links it is derived from."
+    )
+    depth: Depth | None = fact(
+        about="The session's depth of treatment; null where none is recorded.", optional=True
+    )
+    sources: list[Source] = fact(
+        DCTERMS.source,
+        "The works named by the focus and membership links it is derived from and by their "
+        "quotations.",
+        reading="sources",
+        many=True,
+    )
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class Treatment(QualifiedLink):
     """How deeply a session treats what it addresses."""
 
-    session: Session
-    depth: Depth
+    rdf_class = BLF.Treatment
+
+    session: Session = fact(BLF.session, "The session.")
+    depth: Depth = fact(BLF.depth)
+    basis: Basis = fact(BLF.basis, reading="basis")
+    rationale: str | None = fact(BLF.rationale, RATIONALE)
+    quotations: list[Quotation] = fact(
+        BLF.quotation,
+        "The brochure's words the depth is read from (the session's description and learning "
+        "outcomes, or what it says of a year's sessions together).",
+        reading="quotations",
+    )
+    sources: list[Source] = fact(DCTERMS.source, LINK_SOURCES, reading="sources")
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class PracticeCoverage(QualifiedLink):
-    session: Session
-    practices: list[Practice]
+    rdf_class = BLF.PracticeCoverage
+
+    session: Session = fact(BLF.session, "The session.")
+    practices: list[Practice] = fact(
+        BLF.practice, "The research-based practices it deals with, in the source's order."
+    )
+    basis: Basis = fact(BLF.basis, reading="basis")
+    rationale: str | None = fact(BLF.rationale, RATIONALE)
+    quotations: list[Quotation] = fact(BLF.quotation, LINK_QUOTATIONS, reading="quotations")
+    sources: list[Source] = fact(DCTERMS.source, LINK_SOURCES, reading="sources")
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class LearningOutcome(Node):
-    number: int
-    text: str
-    session: Session
-    sources: list[Source] = field(default_factory=list)
+    rdf_class = BLF.LearningOutcome
+
+    number: int = fact(BLF.number, "Position among the session's outcomes.")
+    text: str = fact(BLF.text)
+    session: Session = fact(BLF.learningOutcomeOf)
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -203,29 +304,52 @@ class KnowledgeType(Concept):
 
 @dataclass(eq=False, slots=True, repr=False)
 class Session(Node):
-    number: int
-    title: str
-    year: int
-    days: int
-    description: str | None = None
-    extends: Session | None = None
-    extended_by: list[Session] = field(default_factory=list)
-    focuses: list[SessionFocus] = field(default_factory=list)
-    outcomes: list[LearningOutcome] = field(default_factory=list)
-    knowledge_types: list[KnowledgeType] = field(default_factory=list)
-    methods: list[Concept] = field(default_factory=list)
-    session_links: list[SessionLink] = field(default_factory=list)
-    practice_coverages: list[PracticeCoverage] = field(default_factory=list)
-    treatment: Treatment | None = None
-    sources: list[Source] = field(default_factory=list)
+    rdf_class = BLF.Session
 
-    @property
-    def components(self) -> list[Component]:
-        return [f.component for f in self.focuses]
-
-    @property
-    def depth(self) -> Depth | None:
-        return None if self.treatment is None else self.treatment.depth
+    number: int = fact(BLF.number, "The session's number.")
+    title: str = fact(LABEL, "The session's title as the brochure gives it.", reading="label")
+    year: int = fact(BLF.year)
+    days: int = fact(BLF.days)
+    description: str | None = fact(
+        DCTERMS.description,
+        "What the session covers, in the project's words; null where the brochure gives only "
+        "the title.",
+        optional=True,
+    )
+    extends: Session | None = fact(BLF.extends, optional=True)
+    extended_by: list[Session] = fact(about="The later sessions that extend this one.", many=True)
+    components: list[Component] = fact(
+        about="The components it focuses on (any basis), in framework order.", many=True
+    )
+    focuses: list[SessionFocus] = fact(
+        about="The qualified links to its components, with basis and rationale.", many=True
+    )
+    outcomes: list[LearningOutcome] = fact(
+        about="Its learning outcomes, in order; empty where the brochure lists none.", many=True
+    )
+    knowledge_types: list[KnowledgeType] = fact(
+        BLF.developsKnowledgeType,
+        "The knowledge types the brochure says this session develops.",
+        many=True,
+    )
+    methods: list[Concept] = fact(BLF.method, many=True)
+    practice_coverages: list[PracticeCoverage] = fact(
+        about="The research-based practices it deals with, with basis and rationale; empty "
+        "where no source or reading links it to practices.",
+        many=True,
+    )
+    session_links: list[SessionLink] = fact(
+        about="The responsibilities it addresses, with basis, components and sources.", many=True
+    )
+    depth: Depth | None = fact(
+        about="How deeply it treats what it addresses (the shortcut of `treatment`); null where "
+        "the sources say nothing of it.",
+        optional=True,
+    )
+    treatment: Treatment | None = fact(
+        about="Its depth with the basis, quotations and rationale it rests on.", optional=True
+    )
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
 
     def treats_at_least(self, depth: Depth | None, bases: set[Basis] | None = None) -> bool:
         """Whether it treats what it addresses at `depth` or deeper (None: any, or none), on
@@ -242,17 +366,23 @@ class Session(Node):
 
 @dataclass(eq=False, slots=True, repr=False)
 class ProgramYear(Node):
-    year: int
-    label: str
+    rdf_class = BLF.ProgramYear
+
+    year: int = fact(BLF.year, "The year's number.")
+    label: str = fact(LABEL, "The year with its theme.", reading="label")
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class ProgramOutcome(Node):
-    kind: OutcomeKind
-    number: int
-    text: str
-    year: int | None = None
-    sources: list[Source] = field(default_factory=list)
+    rdf_class = BLF.ProgramOutcome
+
+    kind: OutcomeKind = fact(about="Ultimate, annual or real result.")
+    number: int = fact(BLF.number, "Position within its kind (and year).")
+    text: str = fact(BLF.text)
+    year: int | None = fact(
+        BLF.year, "The consortium year of an annual outcome; null for the others.", optional=True
+    )
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -268,99 +398,125 @@ class Rating(Concept):
 
 @dataclass(eq=False, slots=True, repr=False)
 class Finding(Node):
-    kind: FindingKind
-    label: str
-    text: str | None = None
-    outcome_domain: Concept | None = None
-    rating: Rating | None = None
-    intervention_percent: float | None = None
-    comparison_percent: float | None = None
-    studies: int | None = None
-    schools: int | None = None
-    principals: int | None = None
-    approximate_teachers: int | None = None
-    approximate_students: int | None = None
-    average_r: float | None = None
-    first_year_covered: int | None = None
-    last_year_covered: int | None = None
-    interpretation: str | None = None
-    sources: list[Source] = field(default_factory=list)
-    quotations: list[Quotation] = field(default_factory=list)
+    rdf_class = BLF.Finding
+
+    kind: FindingKind = fact(about="What kind of finding it is.")
+    label: str = fact(LABEL, "A short name for the finding.", reading="label")
+    text: str | None = fact(BLF.text, "The finding in words, where recorded.", optional=True)
+    outcome_domain: Concept | None = fact(BLF.outcomeDomain, optional=True)
+    rating: Rating | None = fact(BLF.effectivenessRating, optional=True)
+    intervention_percent: float | None = fact(BLF.interventionPercent, optional=True)
+    comparison_percent: float | None = fact(BLF.comparisonPercent, optional=True)
+    studies: int | None = fact(BLF.studyCount, optional=True)
+    schools: int | None = fact(BLF.schoolCount, optional=True)
+    principals: int | None = fact(BLF.principalCount, optional=True)
+    approximate_teachers: int | None = fact(BLF.approximateTeacherCount, optional=True)
+    approximate_students: int | None = fact(BLF.approximateStudentCount, optional=True)
+    average_r: float | None = fact(BLF.averageR, optional=True)
+    first_year_covered: int | None = fact(BLF.firstYearCovered, reading="year", optional=True)
+    last_year_covered: int | None = fact(BLF.lastYearCovered, reading="year", optional=True)
+    interpretation: str | None = fact(BLF.interpretation, optional=True)
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    quotations: list[Quotation] = fact(
+        BLF.quotation, FACT_QUOTATIONS, reading="quotations", many=True
+    )
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class Study(Node):
-    label: str
-    design: str | None = None
-    setting: str | None = None
-    comparison_condition: str | None = None
-    principals: int | None = None
-    findings: list[Finding] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    quotations: list[Quotation] = field(default_factory=list)
+    rdf_class = BLF.Study
+
+    label: str = fact(LABEL, "The study's short name.", reading="label")
+    design: str | None = fact(BLF.design, optional=True)
+    setting: str | None = fact(BLF.setting, optional=True)
+    comparison_condition: str | None = fact(BLF.comparisonCondition, optional=True)
+    principals: int | None = fact(BLF.principalCount, optional=True)
+    findings: list[Finding] = fact(BLF.hasFinding, "What its authors report.", many=True)
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    quotations: list[Quotation] = fact(
+        BLF.quotation, FACT_QUOTATIONS, reading="quotations", many=True
+    )
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class Review(Node):
-    label: str
-    studies_identified: int | None = None
-    studies_meeting_standards: int | None = None
-    standards_version: str | None = None
-    protocol_version: str | None = None
-    study_rating: str | None = None
-    reviewed_studies: list[Study] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    unknown_effect_domains: list[Concept] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    quotations: list[Quotation] = field(default_factory=list)
+    rdf_class = BLF.EvidenceReview
+
+    label: str = fact(LABEL, "The review's short name.", reading="label")
+    studies_identified: int | None = fact(BLF.studiesIdentified, optional=True)
+    studies_meeting_standards: int | None = fact(BLF.studiesMeetingStandards, optional=True)
+    standards_version: str | None = fact(BLF.standardsVersion, optional=True)
+    protocol_version: str | None = fact(BLF.protocolVersion, optional=True)
+    study_rating: str | None = fact(BLF.studyRating, optional=True)
+    reviewed_studies: list[Study] = fact(BLF.reviewedStudy, many=True)
+    findings: list[Finding] = fact(BLF.hasFinding, "The review's findings.", many=True)
+    unknown_effect_domains: list[Concept] = fact(BLF.unknownEffectDomain, many=True)
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    quotations: list[Quotation] = fact(
+        BLF.quotation, FACT_QUOTATIONS, reading="quotations", many=True
+    )
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class ProgramElement(Node):
-    label: str
-    description: str | None = None
-    year: int | None = None
-    min_sessions: int | None = None
-    max_sessions: int | None = None
-    min_days: int | None = None
-    max_days: int | None = None
-    on_request: bool | None = None
-    methods: list[Concept] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
+    rdf_class = BLF.ProgramElement
+
+    label: str = fact(LABEL, "The element's name.", reading="label")
+    description: str | None = fact(
+        DCTERMS.description, "What it is, in the project's words.", optional=True
+    )
+    year: int | None = fact(BLF.year, "The program year it belongs to, if any.", optional=True)
+    min_sessions: int | None = fact(BLF.minSessions, optional=True)
+    max_sessions: int | None = fact(BLF.maxSessions, optional=True)
+    min_days: int | None = fact(BLF.minDays, optional=True)
+    max_days: int | None = fact(BLF.maxDays, optional=True)
+    on_request: bool | None = fact(BLF.onRequest, optional=True)
+    methods: list[Concept] = fact(BLF.method, many=True)
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class ProgramModel(Node):
-    label: str
-    description: str | None = None
-    max_sessions: int | None = None
-    target_population: list[str] = field(default_factory=list)
-    delivery_methods: list[str] = field(default_factory=list)
-    cost_drivers: list[str] = field(default_factory=list)
-    elements: list[ProgramElement] = field(default_factory=list)
-    knowledge_types: list[KnowledgeType] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
+    rdf_class = BLF.ProgramModel
+
+    label: str = fact(LABEL, "The model's name.", reading="label")
+    description: str | None = fact(
+        DCTERMS.description, "What it is, in the project's words.", optional=True
+    )
+    max_sessions: int | None = fact(BLF.maxSessions, optional=True)
+    target_population: list[str] = fact(BLF.targetPopulation, many=True)
+    delivery_methods: list[str] = fact(BLF.deliveryMethod, many=True)
+    cost_drivers: list[str] = fact(BLF.costDriver, many=True)
+    elements: list[ProgramElement] = fact(BLF.hasElement, many=True)
+    knowledge_types: list[KnowledgeType] = fact(BLF.developsKnowledgeType, many=True)
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class Offering(Node):
-    label: str
-    price: float | None = None
-    currency: str | None = None
-    price_unit: str | None = None
-    plus_travel: bool | None = None
-    min_participants: int | None = None
-    max_participants: int | None = None
-    includes: list[str] = field(default_factory=list)
-    first_year_price: float | None = None
-    first_year_discount: float | None = None
-    sources: list[Source] = field(default_factory=list)
+    rdf_class = BLF.Offering
+
+    label: str = fact(LABEL, "The offering's name.", reading="label")
+    price: float | None = fact(SDO.price, "The price, in `currency`.", optional=True)
+    currency: str | None = fact(
+        SDO.priceCurrency, "ISO 4217 currency code of the price.", optional=True
+    )
+    price_unit: str | None = fact(BLF.priceUnit, optional=True)
+    plus_travel: bool | None = fact(BLF.plusTravel, optional=True)
+    min_participants: int | None = fact(BLF.minParticipants, optional=True)
+    max_participants: int | None = fact(BLF.maxParticipants, optional=True)
+    includes: list[str] = fact(BLF.includes, many=True)
+    first_year_price: float | None = fact(BLF.firstYearPrice, optional=True)
+    first_year_discount: float | None = fact(BLF.firstYearDiscount, optional=True)
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class Framework(Node):
-    name: str
-    alt_names: list[str]
-    definition: str | None
-    components: list[Component]
-    sources: list[Source]
+    rdf_class = BLF.Framework
+
+    name: str = fact(LABEL, "The framework's name.", reading="label")
+    alt_names: list[str] = fact(SKOS.altLabel, "Other names of the framework.")
+    definition: str | None = fact(SKOS.definition, "What the framework is, in our words.")
+    components: list[Component] = fact(BLF.hasComponent, "Its components, in order.")
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources")

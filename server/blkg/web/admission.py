@@ -36,14 +36,12 @@ class AdmissionLimit:
         self.limit = max(1, limit)
         self.exempt = exempt
         self.in_flight = 0
-        self.refused = 0
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["path"] in self.exempt:
             await self.app(scope, receive, send)
             return
         if self.in_flight >= self.limit:
-            self.refused += 1
             await self._overloaded(scope, receive, send)
             return
         self.in_flight += 1

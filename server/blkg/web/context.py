@@ -1,4 +1,5 @@
-"""`GET /def/context.jsonld`: the JSON-LD context of the vocabulary (see `blkg.context`)."""
+"""`GET /def/context.jsonld`: serving the JSON-LD context of the vocabulary, which
+`blkg.jsonld_context` builds."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from blkg.context import CONTEXT_PATH, build_context
 from blkg.formats import FORMATS
 from blkg.graph import KnowledgeGraph
+from blkg.jsonld_context import CONTEXT_PATH, build_context
 from blkg.web.conditional import content_tag, is_not_modified, not_modified, validators
 
 JSON_LD = FORMATS["jsonld"].media_type

@@ -23,10 +23,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from blkg.description import VOCABULARY_ROOT, Describer, Description
 from blkg.export import serialize_parts
 from blkg.formats import Use, serving
 from blkg.graph import KnowledgeGraph
+from blkg.namespaces import VOCABULARY_ROOT
+from blkg.resource_description import Describer, Description
 from blkg.web.cache import LRU
 from blkg.web.conditional import Tagged, is_not_modified, not_modified, validators
 from blkg.web.negotiation import NotAcceptable, choose, negotiate

@@ -61,10 +61,8 @@ class Page:
     markup: str = ""  # trusted HTML built in this module, appended to the main content
 
 
-def render(page: Page, status_note: str = "") -> bytes:
+def render(page: Page) -> bytes:
     parts = [_head(page), "<body>", _navigation(), "<main>"]
-    if status_note:
-        parts.append(f'<p class="note">{escape(status_note)}</p>')
     if page.notice:
         parts.append(f'<p class="notice" role="note">{escape(page.notice)}</p>')
     for position, section in enumerate(page.sections):

@@ -14,8 +14,8 @@ from rdflib import DCTERMS, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from blkg.config import Settings
-from blkg.description import VOCABULARY_ROOT, Describer, Description
-from blkg.namespaces import OA
+from blkg.namespaces import OA, VOCABULARY_ROOT
+from blkg.resource_description import Describer, Description
 from blkg.vocabulary import BLF
 from blkg.web.pages import Page, Row, Section, Value
 

@@ -8,15 +8,13 @@ import strawberry
 
 from blkg.api.descriptions import from_ontology
 from blkg.api.types.common import (
-    FACT_QUOTATIONS_DOC,
     SOURCES_DOC,
     Concept,
-    FindingKind,
     Node,
-    Quotation,
     Source,
     plain_type,
 )
+from blkg.api.types.published import published, written
 from blkg.read import model as m
 from blkg.vocabulary import BLF
 
@@ -37,6 +35,9 @@ class EffectivenessRating(Node):
     is_type_of = plain_type(m.Rating)
 
 
+written(m.Rating, EffectivenessRating)
+
+
 @strawberry.type(description=from_ontology(BLF.ResearchPractice))
 class Practice(Node):
     slug: str = strawberry.field(description="Stable identifier of the practice.")
@@ -51,78 +52,22 @@ class Practice(Node):
     is_type_of = plain_type(m.Practice)
 
 
-@strawberry.type(description=from_ontology(BLF.Finding))
+written(m.Practice, Practice)
+
+
+@published(m.Finding)
 class Finding(Node):
-    kind: FindingKind = strawberry.field(description="What kind of finding it is.")
-    label: str = strawberry.field(description="A short name for the finding.")
-    text: str | None = strawberry.field(description="The finding in words, where recorded.")
-    outcome_domain: Concept | None = strawberry.field(description=from_ontology(BLF.outcomeDomain))
-    rating: EffectivenessRating | None = strawberry.field(
-        description=from_ontology(BLF.effectivenessRating)
-    )
-    intervention_percent: float | None = strawberry.field(
-        description=from_ontology(BLF.interventionPercent)
-    )
-    comparison_percent: float | None = strawberry.field(
-        description=from_ontology(BLF.comparisonPercent)
-    )
-    studies: int | None = strawberry.field(description=from_ontology(BLF.studyCount))
-    schools: int | None = strawberry.field(description=from_ontology(BLF.schoolCount))
-    principals: int | None = strawberry.field(description=from_ontology(BLF.principalCount))
-    approximate_teachers: int | None = strawberry.field(
-        description=from_ontology(BLF.approximateTeacherCount)
-    )
-    approximate_students: int | None = strawberry.field(
-        description=from_ontology(BLF.approximateStudentCount)
-    )
-    average_r: float | None = strawberry.field(description=from_ontology(BLF.averageR))
-    first_year_covered: int | None = strawberry.field(
-        description=from_ontology(BLF.firstYearCovered)
-    )
-    last_year_covered: int | None = strawberry.field(description=from_ontology(BLF.lastYearCovered))
-    interpretation: str | None = strawberry.field(description=from_ontology(BLF.interpretation))
-    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
-    quotations: list[Quotation] = strawberry.field(description=FACT_QUOTATIONS_DOC)
-    is_type_of = plain_type(m.Finding)
+    pass
 
 
-@strawberry.type(description=from_ontology(BLF.Study))
+@published(m.Study)
 class Study(Node):
-    label: str = strawberry.field(description="The study's short name.")
-    design: str | None = strawberry.field(description=from_ontology(BLF.design))
-    setting: str | None = strawberry.field(description=from_ontology(BLF.setting))
-    comparison_condition: str | None = strawberry.field(
-        description=from_ontology(BLF.comparisonCondition)
-    )
-    principals: int | None = strawberry.field(description=from_ontology(BLF.principalCount))
-    findings: list[Finding] = strawberry.field(description="What its authors report.")
-    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
-    quotations: list[Quotation] = strawberry.field(description=FACT_QUOTATIONS_DOC)
-    is_type_of = plain_type(m.Study)
+    pass
 
 
-@strawberry.type(description=from_ontology(BLF.EvidenceReview))
+@published(m.Review, name="EvidenceReview")
 class EvidenceReview(Node):
-    label: str = strawberry.field(description="The review's short name.")
-    studies_identified: int | None = strawberry.field(
-        description=from_ontology(BLF.studiesIdentified)
-    )
-    studies_meeting_standards: int | None = strawberry.field(
-        description=from_ontology(BLF.studiesMeetingStandards)
-    )
-    standards_version: str | None = strawberry.field(
-        description=from_ontology(BLF.standardsVersion)
-    )
-    protocol_version: str | None = strawberry.field(description=from_ontology(BLF.protocolVersion))
-    study_rating: str | None = strawberry.field(description=from_ontology(BLF.studyRating))
-    reviewed_studies: list[Study] = strawberry.field(description=from_ontology(BLF.reviewedStudy))
-    findings: list[Finding] = strawberry.field(description="The review's findings.")
-    unknown_effect_domains: list[Concept] = strawberry.field(
-        description=from_ontology(BLF.unknownEffectDomain)
-    )
-    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
-    quotations: list[Quotation] = strawberry.field(description=FACT_QUOTATIONS_DOC)
-    is_type_of = plain_type(m.Review)
+    pass
 
 
 __all__ = ["EffectivenessRating", "EvidenceReview", "Finding", "Practice", "Study"]

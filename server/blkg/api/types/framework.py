@@ -11,19 +11,16 @@ from blkg.api.types.common import (
     DEPTH_ARGUMENT_DOC,
     ID_DOC,
     IRI_DOC,
-    LINK_SOURCES_DOC,
-    QUOTATIONS_DOC,
-    RATIONALE_DOC,
     SOURCES_DOC,
     Basis,
     ChangeAssociation,
     Depth,
     Node,
-    Quotation,
     Source,
     plain_type,
 )
 from blkg.api.types.links import BASIS_ARGUMENT_DOC, with_basis
+from blkg.api.types.published import published, written
 from blkg.read import model as m
 from blkg.vocabulary import BLF
 
@@ -35,14 +32,9 @@ SESSION_LINK = Annotated["SessionLink", strawberry.lazy("blkg.api.types.session"
 SESSION_FOCUS = Annotated["SessionFocus", strawberry.lazy("blkg.api.types.session")]
 
 
-@strawberry.type(description=from_ontology(BLF.Correlation))
+@published(m.Correlation)
 class Correlation:
-    r: float = strawberry.field(description=from_ontology(BLF.r))
-    ci_lower: float | None = strawberry.field(description=from_ontology(BLF.ciLower))
-    ci_upper: float | None = strawberry.field(description=from_ontology(BLF.ciUpper))
-    studies: int | None = strawberry.field(description=from_ontology(BLF.studyCount))
-    schools: int | None = strawberry.field(description=from_ontology(BLF.schoolCount))
-    source: Source = strawberry.field(description="The source that reports the statistics.")
+    pass
 
 
 @strawberry.type(description=from_ontology(BLF.Component))
@@ -79,15 +71,15 @@ class Component(Node):
     is_type_of = plain_type(m.Component)
 
 
-@strawberry.type(description=from_ontology(BLF.ComponentMembership))
+written(m.Component, Component)
+
+
+RESPONSIBILITY = Annotated["Responsibility", strawberry.lazy("blkg.api.types.framework")]
+
+
+@published(m.Membership, name="ComponentMembership", later={m.Responsibility: RESPONSIBILITY})
 class ComponentMembership(Node):
-    component: Component = strawberry.field(description="The component that groups it.")
-    responsibility: Responsibility = strawberry.field(description="The grouped responsibility.")
-    basis: Basis = strawberry.field(description=from_ontology(BLF.basis))
-    rationale: str | None = strawberry.field(description=RATIONALE_DOC)
-    quotations: list[Quotation] = strawberry.field(description=QUOTATIONS_DOC)
-    sources: list[Source] = strawberry.field(description=LINK_SOURCES_DOC)
-    is_type_of = plain_type(m.Membership)
+    pass
 
 
 @strawberry.type(description=from_ontology(BLF.Responsibility))
@@ -128,16 +120,13 @@ class Responsibility(Node):
     is_type_of = plain_type(m.Responsibility)
 
 
-@strawberry.type(description=from_ontology(BLF.Framework))
+written(m.Responsibility, Responsibility)
+
+
+@published(m.Framework)
 class Framework(Node):
     id: strawberry.ID = strawberry.field(description=ID_DOC)
     iri: str = strawberry.field(description=IRI_DOC)
-    name: str = strawberry.field(description="The framework's name.")
-    alt_names: list[str] = strawberry.field(description="Other names of the framework.")
-    definition: str | None = strawberry.field(description="What the framework is, in our words.")
-    components: list[Component] = strawberry.field(description="Its components, in order.")
-    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
-    is_type_of = plain_type(m.Framework)
 
 
 __all__ = ["Component", "ComponentMembership", "Correlation", "Framework", "Responsibility"]

@@ -148,4 +148,4 @@ def _add_closure(source: Graph, subject: Node, into: Graph) -> None:
                 _add_closure(source, triple[2], into)
 
 
-__all__ = ["LABELS", "ONTOLOGY", "SHAPES", "VOCABULARY_ROOT", "Describer", "Description"]
+__all__ = ["LABELS", "ONTOLOGY", "SHAPES", "Describer", "Description"]

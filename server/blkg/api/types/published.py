@@ -1,0 +1,95 @@
+"""GraphQL object types made from the read layer's declarations (`blkg.read.facts`).
+
+`published(m.Finding)` on a class makes it the GraphQL type of `m.Finding`: one field per
+declared field of the read class, in declaration order, typed after it (a read-layer class
+becomes its GraphQL type) and described by the declaration, or by the ontology's definition of
+its predicate; then the fields the class body adds itself (resolvers with arguments, values the
+read layer computes). The type's own description is the read class's `about`, or the
+ontology's definition of its `rdf_class`. A property is thus written once, in the read layer,
+and the builder and the API follow from it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from typing import Any
+
+import strawberry
+
+from blkg.api.descriptions import from_ontology
+from blkg.read import model as m
+from blkg.read.facts import Declared, declared
+
+# Read-layer class -> its GraphQL type, as types are published.
+PUBLISHED: dict[type, Any] = {}
+
+
+def plain_type(model_class):
+    """An `is_type_of` that recognises the read layer's objects of `model_class`."""
+
+    @classmethod
+    def is_type_of(cls, obj, info) -> bool:
+        return type(obj) is model_class
+
+    return is_type_of
+
+
+def written(model: type, graphql_type: Any) -> Any:
+    """Record `graphql_type`, written by hand, as the GraphQL type of read class `model`."""
+    PUBLISHED[model] = graphql_type
+    return graphql_type
+
+
+def published(model: type, *, later: dict[type, Any] | None = None, name: str | None = None):
+    """Make the decorated class the GraphQL type of read-layer class `model`. `later` gives
+    the GraphQL types of read classes published after this one (as lazy annotations)."""
+
+    def publish(cls):
+        own = dict(inspect.get_annotations(cls))
+        annotations = {}
+        for field in declared(model):
+            if field.fact.published and field.name not in own:
+                annotations[field.name] = _graphql_type(field.type, later or {})
+                setattr(cls, field.name, strawberry.field(description=_description(field)))
+        cls.__annotations__ = {**annotations, **own}
+        cls.is_type_of = plain_type(model)
+        about = model.about or from_ontology(model.rdf_class)
+        graphql_type = strawberry.type(cls, name=name, description=about)
+        PUBLISHED[model] = graphql_type
+        return graphql_type
+
+    return publish
+
+
+def _description(field: Declared) -> str:
+    if field.fact.about is not None:
+        return field.fact.about
+    if field.fact.predicate is None:
+        raise LookupError(f"{field.name} has no predicate and no description: declare `about`")
+    return from_ontology(field.fact.predicate)
+
+
+def _graphql_type(annotation: Any, later: dict[type, Any]) -> Any:
+    """The GraphQL annotation of a read-layer annotation: `list[m.Source]` is
+    `list[Source]`, `m.Concept | None` is `Concept | None`; scalars and enums stay."""
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        return list[_graphql_type(typing.get_args(annotation)[0], later)]  # type: ignore[misc]
+    arguments = typing.get_args(annotation)
+    if type(None) in arguments:
+        (inner,) = (a for a in arguments if a is not type(None))
+        return typing.Optional[_graphql_type(inner, later)]  # noqa: UP045 (Annotated inside)
+    if isinstance(annotation, type) and issubclass(annotation, m.Node):
+        if annotation in PUBLISHED:
+            return PUBLISHED[annotation]
+        if annotation in later:
+            return later[annotation]
+        raise LookupError(
+            f"{annotation.__name__} has no GraphQL type yet: publish it first, or name it in "
+            "`later`"
+        )
+    return annotation
+
+
+__all__ = ["PUBLISHED", "plain_type", "published", "written"]
