@@ -209,3 +209,17 @@ def test_sessions_four_and_seven_deal_with_the_eleven_practices_editorially(clie
         assert [p["number"] for p in coverage["practices"]] == list(range(1, 12))
     else:
         assert coverages == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "query($b: Basis = SOURCED) { components { responsibilities(basis: [$b]) { name } } }",
+        "query($b: Basis = SOURCED) { responsibilities { sessions(basis: [$b]) { number } } }",
+    ],
+)
+def test_a_null_a_variable_puts_inside_a_list_argument_is_the_clients_mistake(client, query):
+    response = client.post("/graphql", json={"query": query, "variables": {"b": None}})
+    assert response.status_code == 400  # the field may not be null: nor, then, the answer
+    codes = {error["extensions"]["code"] for error in response.json()["errors"]}
+    assert codes == {"BAD_USER_INPUT"}

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import gc
 
 import pytest
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, parse
+from graphql.execution.values import get_variable_values
 
 from blkg.api.budget import budgeted_execution
+from blkg.api.prepared import Unsupported, prepare
 
 
 @strawberry.enum
@@ -36,7 +39,19 @@ class Item:
     @strawberry.field
     def must(self, fail: bool = False) -> int:
         if fail:
-            raise ValueError(f"item {self.number} broke")  # a bug: masked by the extension
+            raise GraphQLError(f"item {self.number} must, and cannot")
+        return self.number
+
+    @strawberry.field
+    def broken(self) -> int | None:
+        raise ValueError(f"item {self.number} broke")  # a bug: masked by the extension
+
+    @strawberry.field
+    def returned(self) -> int | None:
+        return GraphQLError(f"item {self.number} returned its error")  # type: ignore[return-value]
+
+    @strawberry.field
+    async def later(self) -> int:
         return self.number
 
     @strawberry.field
@@ -102,6 +117,9 @@ QUERIES = [
     "query($fail: Boolean!) { looseItems { a: maybe(fail: $fail) b: must(fail: $fail) } }",
     "{ looseItems { ... on Item { must(fail: true) } ...F } } "
     "fragment F on Item { maybe(fail: true) number }",
+    "{ first { ...F } first { ...F } } fragment F on Item { must(fail: true) }",
+    "{ looseItems { returned number } }",
+    "{ looseItems { broken number } first { broken } }",
 ]
 
 
@@ -131,3 +149,32 @@ def test_the_careful_answer_is_made_by_the_plan(schema, query, monkeypatch):
     monkeypatch.setattr(execution, "_from_plan", lambda self: made.append(from_plan(self)))
     _answer(schema, query, prepared=True)
     assert made and made[0] is not None
+
+
+def test_a_field_whose_value_is_awaited_is_left_to_graphql_core(schema):
+    with pytest.raises(Unsupported):
+        prepare(schema._schema, parse("{ first { later } }"), None)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ looseItems { items { maybe(fail: true) } } }",
+        "{ looseItems { items { must(fail: true) } } }",
+        "{ strictItems { looseItems { strictItems { must(fail: true) } } } }",
+    ],
+)
+def test_a_clients_errors_leave_no_garbage_for_the_cycle_collector(schema, query):
+    """A traceback would hold the build's frames, and they the answer: cycles that only a
+    full collection frees, after the answer (a pause no deadline counts)."""
+    plan = prepare(schema._schema, parse(query), None)
+    variables = get_variable_values(schema._schema, [], {})
+    gc.collect()
+    gc.disable()
+    try:
+        data, errors = plan.run_carefully(Query(), variables)
+        assert errors
+        del data, errors
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

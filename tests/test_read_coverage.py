@@ -29,7 +29,12 @@ def session(number: int, days: int, depth: m.Depth | None = None, basis=SOURCED)
 
 def responsibility(number: int, *addressed_by: tuple[m.Session, m.Basis]) -> m.Responsibility:
     made = m.Responsibility(
-        id=f"responsibility/{number}", iri="", slug=f"r{number}", name="", scheme="", number=number
+        id=f"responsibility/{number}",
+        iri="",
+        slug=f"r{number}",
+        name="",
+        definition="",
+        number=number,
     )
     made.session_links = [
         m.SessionLink(

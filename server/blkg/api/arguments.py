@@ -4,8 +4,9 @@ graphql-core coerces a field's arguments again for every object the field is res
 list of a hundred items, on a field resolved for two thousand objects, is two hundred thousand
 coercions). While an answer is made (`arguments_kept`: `blkg.api.execution` for every answer,
 `blkg.api.budget` for every execution), the variables do not change, so each field node's
-arguments are coerced once and kept. The size count (`blkg.api.budget`), the prepared plans
-(`blkg.api.prepared`) and graphql-core's own executor all take them from `argument_values`:
+arguments are coerced once and kept (or, where they do not coerce, the error, raised again for
+each object). The size count (`blkg.api.budget`), the prepared plans (`blkg.api.prepared`) and
+graphql-core's own executor all take them from `argument_values`:
 graphql-core's executor module is given it in place of its `get_argument_values`
 (tests/test_graphql_lists.py checks that it still calls it by that name). Outside an answer,
 arguments are coerced on every call, as graphql-core does.
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 
 import graphql.execution.executor as core_executor
+from graphql import GraphQLError
 
 core_argument_values = core_executor.get_argument_values
 # Field node id -> (the node, kept so that its id is not reused meanwhile; its arguments).
@@ -43,7 +45,13 @@ def argument_values(field_def, node, variable_values, fragment_variable_values=N
         )
     found = kept.get(id(node))
     if found is None:
-        found = kept[id(node)] = (node, core_argument_values(field_def, node, variable_values))
+        try:
+            found = (node, core_argument_values(field_def, node, variable_values))
+        except GraphQLError as error:  # as wrong for every object: kept, raised each time
+            found = (node, error)
+        kept[id(node)] = found
+    if isinstance(found[1], GraphQLError):
+        raise found[1].with_traceback(None)
     return dict(found[1])
 
 

@@ -36,7 +36,9 @@ def code_for(error: GraphQLError) -> str:
     for fragment, code in _CODES_BY_MESSAGE:
         if fragment in error.message:
             return code
-    return "GRAPHQL_VALIDATION_FAILED" if error.path is None else INTERNAL
+    # With a path, it was raised while the answer was made; not masked, it is a client's
+    # mistake graphql-core found there (a variable's null inside a list argument, say).
+    return "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT"
 
 
 class ErrorCodes(MaskErrors):

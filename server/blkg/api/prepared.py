@@ -104,6 +104,11 @@ class Run:
     def finish(self) -> None:
         for error in self.made:
             error.path.reverse()
+            # A traceback holds the build's frames, and they the answer: cycles only a full
+            # collection would free. A client's mistake needs no traceback; a bug's is kept.
+            error.__traceback__ = error.__context__ = None
+            if isinstance(error.original_error, GraphQLError):
+                error.original_error.__traceback__ = error.original_error.__context__ = None
 
 
 class Compiler:
@@ -115,10 +120,12 @@ class Compiler:
         self.fields = 0
 
     def collect(self, object_type: GraphQLObjectType, selection_sets) -> dict[str, list]:
-        """Response key -> field nodes, in document order, as GraphQL's CollectFields does."""
+        """Response key -> field nodes, in document order, as GraphQL's CollectFields does
+        (a fragment spread in several of the selections is collected once)."""
         fields: dict[str, list[FieldNode]] = {}
+        visited: set[str] = set()
         for selection_set in selection_sets:
-            self._collect(object_type, selection_set, fields, set())
+            self._collect(object_type, selection_set, fields, visited)
         return fields
 
     def _collect(self, object_type, selection_set: SelectionSetNode, fields, visited) -> None:
@@ -297,6 +304,8 @@ class _NonNull:
         return self.present.fast(value, variables)
 
     def careful(self, value, run: Run):
+        if isinstance(value, Exception):  # a resolver may return its error (graphql-core)
+            raise value
         completed = None if value is None else self.present.careful(value, run)
         if completed is None:
             raise TypeError(f"Cannot return null for non-nullable field {self.where.name}.")
@@ -314,6 +323,8 @@ class _Nullable:
         return None if value is None else self.present.fast(value, variables)
 
     def careful(self, value, run: Run):
+        if isinstance(value, Exception):  # a resolver may return its error (graphql-core)
+            raise value
         return None if value is None else self.present.careful(value, run)
 
 

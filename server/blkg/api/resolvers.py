@@ -9,6 +9,7 @@ direct form; callers then go through graphql-core.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
@@ -34,6 +35,8 @@ def direct_resolver(field: GraphQLField) -> Direct | None:
     if any(p.name not in ("self", "root") for p in reserved):
         return None
     function = resolver.wrapped_func
+    if inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function):
+        return None  # its value is awaited: graphql-core's business
     names = {name: arg.extensions[DEFINITION].python_name for name, arg in field.args.items()}
     return lambda source, arguments: function(source, **{names[k]: v for k, v in arguments.items()})
 

@@ -133,6 +133,11 @@ class _Builder:
         found = [self.objects.get(s) for s in self.r.objects(node, DCTERMS.source)]
         return sorted((s for s in found if s is not None), key=lambda s: s.key)
 
+    def slug(self, node: RDFNode, prop: URIRef | None) -> str:
+        """The slug of `node`, or of its value of `prop` ("" where it has none)."""
+        target = node if prop is None else self.r.value(node, prop)
+        return "" if target is None else self.r.slug(target)
+
     def linked(self, node: RDFNode, prop: URIRef) -> list:
         return [self.objects[o] for o in self.r.objects(node, prop) if o in self.objects]
 
@@ -144,7 +149,7 @@ class _Builder:
 
     def build_sources(self) -> None:
         for node in self.r.instances(m.Source.rdf_class):
-            source = self.read(m.Source, node, key=self.r.slug(node), creators=self._creators(node))
+            source = self.read(m.Source, node, creators=self._creators(node))
             self.catalog.sources.append(source)
 
     def _creators(self, node: RDFNode) -> list[str]:
@@ -153,58 +158,34 @@ class _Builder:
         # RDF keeps no order among creators; the citation does, so follow it.
         return sorted(creators, key=lambda name: (citation.find(name), name))
 
-    def concept_fields(self, node: RDFNode) -> dict:
-        r = self.r
-        scheme = r.value(node, SKOS.inScheme)
-        return {
-            **self.ident(node),
-            "slug": r.slug(node),
-            "name": r.label(node),
-            "scheme": r.slug(scheme) if scheme is not None else "",
-            "number": r.integer(node, BLF.number),
-            "alt_names": r.texts(node, SKOS.altLabel),
-            "definition": r.text(node, SKOS.definition),
-            "sources": self.sources(node),
-        }
-
     def build_concepts(self) -> None:
         for cls, attribute in CONCEPT_CLASSES.items():
             for node in self.r.instances(cls):
-                concept = self.register(node, m.Concept(**self.concept_fields(node)))
+                concept = self.read(m.Concept, node)
                 if attribute is not None:
                     getattr(self.catalog, attribute).append(concept)
-        for node in self.r.instances(BLF.KnowledgeType):
-            kind = m.KnowledgeType(
-                **self.concept_fields(node), question=self.r.text(node, BLF.guidingQuestion)
-            )
-            self.catalog.knowledge_types.append(self.register(node, kind))
-        for node in self.r.instances(BLF.ResearchPractice):
-            practice = m.Practice(
-                **self.concept_fields(node), level=self.one(node, BLF.practiceLevel)
-            )
-            self.catalog.practices.append(self.register(node, practice))
-        for node in self.r.instances(BLF.EffectivenessRating):
-            rating = m.Rating(
-                **self.concept_fields(node), interpretation=self.r.text(node, BLF.interpretation)
-            )
-            self.catalog.ratings.append(self.register(node, rating))
+        for node in self.r.instances(m.KnowledgeType.rdf_class):
+            self.catalog.knowledge_types.append(self.read(m.KnowledgeType, node))
+        for node in self.r.instances(m.Practice.rdf_class):
+            self.catalog.practices.append(self.read(m.Practice, node))
+        for node in self.r.instances(m.Rating.rdf_class):
+            self.catalog.ratings.append(self.read(m.Rating, node))
 
     # -- framework, components and responsibilities --------------------------------------
 
     def build_framework(self) -> None:
         r = self.r
-        for node in r.instances(BLF.Component):
-            component = m.Component(**self.concept_fields(node))
-            self.catalog.components.append(self.register(node, component))
-        for node in r.instances(BLF.Responsibility):
-            responsibility = m.Responsibility(
-                **self.concept_fields(node),
+        for node in r.instances(m.Component.rdf_class):
+            self.catalog.components.append(self.read(m.Component, node))
+        for node in r.instances(m.Responsibility.rdf_class):
+            responsibility = self.read(
+                m.Responsibility,
+                node,
                 correlation=self._correlation(r.value(node, BLF.correlation)),
                 second_order_change=ASSOCIATIONS.get(r.value(node, BLF.secondOrderAssociation)),
-                second_order_rank=r.integer(node, BLF.secondOrderRank),
             )
-            self.catalog.responsibilities.append(self.register(node, responsibility))
-        for node in r.instances(BLF.Framework):
+            self.catalog.responsibilities.append(responsibility)
+        for node in r.instances(m.Framework.rdf_class):
             self.catalog.framework = self.read(m.Framework, node)
 
     def _correlation(self, node: RDFNode | None) -> m.Correlation | None:
@@ -232,6 +213,7 @@ class _Builder:
             component.responsibilities = [x.responsibility for x in component.memberships]
         for responsibility in self.catalog.responsibilities:
             responsibility.memberships.sort(key=lambda x: x.component.number or 0)
+            responsibility.components = [x.component for x in responsibility.memberships]
 
     # -- sessions and the links that reach them ------------------------------------------
 
@@ -335,13 +317,19 @@ class _Builder:
 
 @cache
 def _readable(cls: type) -> tuple[Declared, ...]:
-    """The declared fields of `cls` read from the graph (those with a predicate)."""
-    return tuple(fact for fact in declared(cls) if fact.fact.predicate is not None)
+    """The declared fields of `cls` read from the graph (those with a predicate or a
+    reading)."""
+    return tuple(
+        fact
+        for fact in declared(cls)
+        if fact.fact.predicate is not None or fact.fact.reading is not None
+    )
 
 
 _LITERALS = {int: Reader.integer, float: Reader.decimal, bool: Reader.boolean, str: Reader.text}
 _READINGS = {
     "label": lambda builder, node, predicate: builder.r.label(node),
+    "slug": lambda builder, node, predicate: builder.slug(node, predicate),
     "year": lambda builder, node, predicate: builder.r.year(node, predicate),
     "sources": lambda builder, node, predicate: builder.sources(node),
     "quotations": lambda builder, node, predicate: builder.quotations(node),

@@ -21,10 +21,11 @@ from typing import Any
 from rdflib import RDFS, URIRef
 
 # How a value is read, when its type alone does not say: `label` (skos:prefLabel or
-# rdfs:label, the node's slug where it has neither), `year` (the year of an xsd:gYear),
+# rdfs:label, the node's slug where it has neither), `slug` (the last segment of the node's
+# IRI, or of the predicate's value: "" where it has none), `year` (the year of an xsd:gYear),
 # `sources` and `quotations` (the objects built for them, in a stable order), `basis` (the
 # member of `Basis` the node's blf:basis names).
-READINGS = ("label", "year", "sources", "quotations", "basis")
+READINGS = ("label", "slug", "year", "sources", "quotations", "basis")
 LABEL = RDFS.label
 
 
@@ -32,7 +33,7 @@ LABEL = RDFS.label
 class Fact:
     """What a field holds: where it is read from, how, and what it means."""
 
-    predicate: URIRef | None  # None: set by the builder
+    predicate: URIRef | None  # None: set by the builder, unless its reading needs none
     about: str | None  # the field's description; None: the predicate's definition
     reading: str | None  # one of READINGS, or None: by the field's type
     published: bool  # part of the GraphQL type

@@ -108,7 +108,7 @@ class Source(Node):
     rdf_class = DCTERMS.BibliographicResource
     about = "A publication or web page the graph's facts are taken from."
 
-    key: str = fact(about="Short key of the source, e.g. 'marzano-2005'.")
+    key: str = fact(reading="slug", about="Short key of the source, e.g. 'marzano-2005'.")
     label: str = fact(LABEL, "Short human-readable name (authors and year).", reading="label")
     title: str | None = fact(DCTERMS.title, "Title of the work.", optional=True)
     creators: list[str] = fact(DCTERMS.creator, "Authors, in citation order.", many=True)
@@ -139,23 +139,50 @@ class Quotation(Node):
     locator: str | None = fact(BLF.locator, optional=True)
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Concept(Node):
     """A SKOS concept of one of the framework's smaller schemes (phases, levels, domains...)."""
 
-    slug: str
-    name: str
-    scheme: str
-    number: int | None = None
-    alt_names: list[str] = field(default_factory=list)
-    definition: str | None = None
-    sources: list[Source] = field(default_factory=list)
+    rdf_class = SKOS.Concept
+    about = (
+        "A concept of one of the framework's smaller schemes: phases of change, "
+        "characteristics of a purposeful community, orders of change, practice levels, "
+        "instructional methods, outcome domains."
+    )
+
+    slug: str = fact(reading="slug", about="Stable identifier, the last segment of the IRI.")
+    scheme: str = fact(
+        SKOS.inScheme, "Slug of the concept scheme the concept is in.", reading="slug"
+    )
+    number: int | None = fact(BLF.number, optional=True)
+    name: str = fact(LABEL, "Preferred English label.", reading="label")
+    alt_names: list[str] = fact(SKOS.altLabel, "Other names the sources use.", many=True)
+    definition: str | None = fact(
+        SKOS.definition,
+        "Definition in the project's own words; null where no source gives the content.",
+        optional=True,
+    )
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
 
 
-@dataclass(eq=False, slots=True, repr=False)
-class Component(Concept):
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
+class Component(Node):
+    rdf_class = BLF.Component
+
+    slug: str = fact(reading="slug", about="Stable identifier, e.g. 'purposeful-community'.")
+    number: int | None = fact(BLF.number, optional=True)
+    name: str = fact(LABEL, "The component's name.", reading="label")
+    alt_names: list[str] = fact(SKOS.altLabel, "Other names the sources use for it.", many=True)
+    definition: str | None = fact(
+        SKOS.definition, "Definition in the project's words.", optional=True
+    )
+    memberships: list[Membership] = fact(
+        about="The qualified links to the responsibilities it groups, ordered by number.",
+        many=True,
+    )
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    # Published by resolvers that filter them (blkg.api.types.framework).
     responsibilities: list[Responsibility] = field(default_factory=list)
-    memberships: list[Membership] = field(default_factory=list)
     focuses: list[SessionFocus] = field(default_factory=list)
 
 
@@ -174,17 +201,37 @@ class Correlation:
     source: Source = fact(DCTERMS.source, "The source that reports the statistics.")
 
 
-@dataclass(eq=False, slots=True, repr=False)
-class Responsibility(Concept):
-    correlation: Correlation | None = None
-    second_order_change: ChangeAssociation | None = None
-    second_order_rank: int | None = None
-    memberships: list[Membership] = field(default_factory=list)
-    session_links: list[SessionLink] = field(default_factory=list)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
+class Responsibility(Node):
+    rdf_class = BLF.Responsibility
 
-    @property
-    def components(self) -> list[Component]:
-        return [m.component for m in self.memberships]
+    slug: str = fact(reading="slug", about="Stable identifier, e.g. 'situational-awareness'.")
+    number: int = fact(
+        BLF.number,
+        "Position in the order of Figure 4.1 of Marzano et al. (2005); the numbers after those "
+        "the figure shows continue its order by inference (see the data's notes).",
+    )
+    name: str = fact(LABEL, "The responsibility's name.", reading="label")
+    definition: str = fact(SKOS.definition, "What it is about, in the project's words.")
+    correlation: Correlation | None = fact(
+        BLF.correlation,
+        "Correlation with student achievement; null where no source gives it.",
+        optional=True,
+    )
+    second_order_change: ChangeAssociation | None = fact(
+        BLF.secondOrderAssociation, "{definition} Null when neither.", optional=True
+    )
+    second_order_rank: int | None = fact(BLF.secondOrderRank, optional=True)
+    components: list[Component] = fact(
+        about="The components that group it (any basis), in framework order.", many=True
+    )
+    memberships: list[Membership] = fact(
+        about="The qualified links to its components, with basis and sources.", many=True
+    )
+    session_links: list[SessionLink] = fact(
+        about="The sessions that address it, with basis, components and sources.", many=True
+    )
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -297,9 +344,18 @@ class LearningOutcome(Node):
     sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
 
 
-@dataclass(eq=False, slots=True, repr=False)
-class KnowledgeType(Concept):
-    question: str | None = None
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
+class KnowledgeType(Node):
+    rdf_class = BLF.KnowledgeType
+
+    slug: str = fact(reading="slug", about="Stable identifier, e.g. 'declarative'.")
+    number: int | None = fact(BLF.number, optional=True)
+    name: str = fact(LABEL, "The knowledge type's name.", reading="label")
+    question: str | None = fact(BLF.guidingQuestion, optional=True)
+    definition: str | None = fact(
+        SKOS.definition, "What it is, in the project's words.", optional=True
+    )
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -385,15 +441,33 @@ class ProgramOutcome(Node):
     sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
 
 
-@dataclass(eq=False, slots=True, repr=False)
-class Practice(Concept):
-    level: Concept | None = None
-    coverages: list[PracticeCoverage] = field(default_factory=list)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
+class Practice(Node):
+    rdf_class = BLF.ResearchPractice
+
+    slug: str = fact(reading="slug", about="Stable identifier of the practice.")
+    number: int | None = fact(BLF.number, "Position in the source's list.", optional=True)
+    name: str = fact(LABEL, "The practice's name.", reading="label")
+    definition: str | None = fact(
+        SKOS.definition, "What it is, in the project's words.", optional=True
+    )
+    level: Concept | None = fact(BLF.practiceLevel, optional=True)
+    coverages: list[PracticeCoverage] = fact(
+        about="The sessions that deal with this practice, with basis and rationale.", many=True
+    )
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
 
 
-@dataclass(eq=False, slots=True, repr=False)
-class Rating(Concept):
-    interpretation: str | None = None
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
+class Rating(Node):
+    rdf_class = BLF.EffectivenessRating
+
+    slug: str = fact(reading="slug", about="Stable identifier, e.g. 'potentially-positive'.")
+    number: int | None = fact(BLF.number, "Position on the scale.", optional=True)
+    name: str = fact(LABEL, "The rating's name.", reading="label")
+    definition: str | None = fact(SKOS.definition, "What evidence earns it.", optional=True)
+    interpretation: str | None = fact(BLF.interpretation, optional=True)
+    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
 
 
 @dataclass(eq=False, slots=True, repr=False)

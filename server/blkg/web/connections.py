@@ -185,6 +185,13 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._disarm()
         self._stop_send_deadline()
         self.waiting = None
+        # uvicorn tells only the request parsed last that its client is gone; the one being
+        # answered and those queued behind it (pipelined) have lost it too, and must not be
+        # answered to a closed transport.
+        for cycle in (self.running, *(entry[0] for entry in self.pipeline)):
+            if cycle is not None and not cycle.response_complete:
+                cycle.disconnected = True
+                cycle.message_event.set()
         super().connection_lost(exc)
 
     def shutdown(self) -> None:
@@ -478,11 +485,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def _unread(self) -> bool:
         """Whether the socket holds bytes the loop has not read yet."""
         sock = self.transport.get_extra_info("socket")
-        if sock is None:
+        if sock is None or self.transport.is_closing():
             return False
         try:
             count = fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0")
-        except OSError:
+        except (OSError, ValueError):  # ValueError: closed under us (its descriptor is -1)
             return False
         return struct.unpack("i", count)[0] > 0
 

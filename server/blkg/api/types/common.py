@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import strawberry
-from rdflib import SKOS
 
 from blkg.api.descriptions import from_ontology
-from blkg.api.types.published import plain_type, published, written
+from blkg.api.types.published import plain_type, published
 from blkg.read import model as m
 from blkg.vocabulary import BLF
 
@@ -69,28 +68,9 @@ DEPTH_ARGUMENT_DOC = (
 )
 
 
-@strawberry.type(
-    description="A concept of one of the framework's smaller schemes: phases of change, "
-    "characteristics of a purposeful community, orders of change, practice levels, "
-    "instructional methods, outcome domains."
-)
+@published(m.Concept)
 class Concept(Node):
-    slug: str = strawberry.field(description="Stable identifier, the last segment of the IRI.")
-    scheme: str = strawberry.field(description="Slug of the concept scheme the concept is in.")
-    number: int | None = strawberry.field(description=from_ontology(BLF.number))
-    name: str = strawberry.field(description="Preferred English label.")
-    alt_names: list[str] = strawberry.field(description="Other names the sources use.")
-    definition: str | None = strawberry.field(
-        description=from_ontology(
-            SKOS.definition,
-            "Definition in the project's own words; null where no source gives the content.",
-        )
-    )
-    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
-    is_type_of = plain_type(m.Concept)
-
-
-written(m.Concept, Concept)
+    pass
 
 
 __all__ = [

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import inspect
 import typing
+from dataclasses import is_dataclass
 from typing import Any
 
 import strawberry
 
 from blkg.api.descriptions import from_ontology
-from blkg.read import model as m
 from blkg.read.facts import Declared, declared
 
 # Read-layer class -> its GraphQL type, as types are published.
@@ -49,7 +49,7 @@ def published(model: type, *, later: dict[type, Any] | None = None, name: str | 
         own = dict(inspect.get_annotations(cls))
         annotations = {}
         for field in declared(model):
-            if field.fact.published and field.name not in own:
+            if field.fact.published and field.name not in own and field.name not in vars(cls):
                 annotations[field.name] = _graphql_type(field.type, later or {})
                 setattr(cls, field.name, strawberry.field(description=_description(field)))
         cls.__annotations__ = {**annotations, **own}
@@ -63,11 +63,15 @@ def published(model: type, *, later: dict[type, Any] | None = None, name: str | 
 
 
 def _description(field: Declared) -> str:
-    if field.fact.about is not None:
-        return field.fact.about
+    """The declaration's `about` (where "{definition}" stands for the predicate's definition),
+    or the predicate's definition."""
+    about = field.fact.about
+    if about is not None and "{definition}" not in about:
+        return about
     if field.fact.predicate is None:
         raise LookupError(f"{field.name} has no predicate and no description: declare `about`")
-    return from_ontology(field.fact.predicate)
+    definition = from_ontology(field.fact.predicate)
+    return definition if about is None else about.replace("{definition}", definition)
 
 
 def _graphql_type(annotation: Any, later: dict[type, Any]) -> Any:
@@ -80,11 +84,11 @@ def _graphql_type(annotation: Any, later: dict[type, Any]) -> Any:
     if type(None) in arguments:
         (inner,) = (a for a in arguments if a is not type(None))
         return typing.Optional[_graphql_type(inner, later)]  # noqa: UP045 (Annotated inside)
-    if isinstance(annotation, type) and issubclass(annotation, m.Node):
-        if annotation in PUBLISHED:
-            return PUBLISHED[annotation]
-        if annotation in later:
-            return later[annotation]
+    if annotation in PUBLISHED:
+        return PUBLISHED[annotation]
+    if annotation in later:
+        return later[annotation]
+    if isinstance(annotation, type) and is_dataclass(annotation):
         raise LookupError(
             f"{annotation.__name__} has no GraphQL type yet: publish it first, or name it in "
             "`later`"

@@ -6,20 +6,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from blkg.api.descriptions import from_ontology
 from blkg.api.types.common import (
     DEPTH_ARGUMENT_DOC,
-    SOURCES_DOC,
     Basis,
     Depth,
     Node,
-    Source,
-    plain_type,
 )
 from blkg.api.types.links import BASIS_ARGUMENT_DOC, with_basis
-from blkg.api.types.published import published, written
+from blkg.api.types.published import published
 from blkg.read import model as m
-from blkg.vocabulary import BLF
 
 if TYPE_CHECKING:
     from blkg.api.types.evidence import Practice
@@ -31,18 +26,9 @@ PRACTICE = Annotated["Practice", strawberry.lazy("blkg.api.types.evidence")]
 SESSION = Annotated["Session", strawberry.lazy("blkg.api.types.session")]
 
 
-@strawberry.type(description=from_ontology(BLF.KnowledgeType))
+@published(m.KnowledgeType)
 class KnowledgeType(Node):
-    slug: str = strawberry.field(description="Stable identifier, e.g. 'declarative'.")
-    number: int | None = strawberry.field(description=from_ontology(BLF.number))
-    name: str = strawberry.field(description="The knowledge type's name.")
-    question: str | None = strawberry.field(description=from_ontology(BLF.guidingQuestion))
-    definition: str | None = strawberry.field(description="What it is, in the project's words.")
-    sources: list[Source] = strawberry.field(description=SOURCES_DOC)
-    is_type_of = plain_type(m.KnowledgeType)
-
-
-written(m.KnowledgeType, KnowledgeType)
+    pass
 
 
 @published(m.LearningOutcome, later={m.Session: SESSION})
