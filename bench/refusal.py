@@ -92,8 +92,12 @@ VARIANTS = {
     "over budget, each text twice": lambda n: over_budget(n, 2),
     "a 1,900-item argument": long_argument,
     "a big answer with an error": big_answer_with_an_error,
-    "some 2,000 field errors": many_errors,
     "150 unknown fields": unknown_fields,
+}
+# Dear answers within every limit: measured the same way and reported beside the refusals,
+# outside the targets (which are about refusing).
+ANSWERS = {
+    "some 2,000 field errors": many_errors,
 }
 
 
@@ -130,7 +134,7 @@ def measure(server: servers.Server, seconds: float, variant: str) -> dict:
                 server.port,
                 "POST",
                 "/graphql",
-                VARIANTS[variant](n),
+                {**VARIANTS, **ANSWERS}[variant](n),
                 {"Content-Type": "application/json"},
                 30,
             )

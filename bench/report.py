@@ -127,10 +127,10 @@ def summarise(results: dict) -> dict:
     )
     variants = results["refusals"]
     measured = "; ".join(
-        f"{v['variant']}: {v['refusals']} refusals, statuses {v['statuses']}, "
+        f"{v['variant']}: {v['refusals']} requests, statuses {v['statuses']}, "
         f"{v['server_cpu_ms_per_refusal']:.2f} ms CPU each, /health p50 "
         f"{v['health_p50_ms']:.1f} ms, p99 {v['health_p99_ms']:.1f} ms"
-        for v in variants
+        for v in [*variants, *results.get("dear_answers", [])]
     )
     for number, target in enumerate(refusal.targets(variants), start=7):
         targets.append(

@@ -192,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         _log("bench: over-budget GraphQL queries from 4 clients, /health probed meanwhile ...")
         waited.append(wait_quiet())
         refusals = [refusal.measure(blkg, args.duration, name) for name in refusal.VARIANTS]
+        dear_answers = [refusal.measure(blkg, args.duration, name) for name in refusal.ANSWERS]
 
     growth_result = None
     if not args.no_growth:
@@ -211,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": runs,
         "growth": growth_result,
         "refusals": refusals,
+        "dear_answers": dear_answers,
     }
     results["summary"] = report.summarise(results)
     text = report.render(results)

@@ -22,7 +22,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blkg.sparql.checks import Refused, canonical, prepare
+from blkg.errors import Refusal
+from blkg.sparql.checks import canonical, prepare
 from tests.conftest import free_port
 
 TARGET = "<http://127.0.0.1:1/>"
@@ -46,7 +47,7 @@ def check_passes(text: str) -> str | None:
     """The text the engine would be given, or None when the check refuses the query."""
     try:
         return prepare(text).text
-    except Refused:
+    except Refusal:
         return None
 
 
@@ -98,7 +99,7 @@ def test_the_check_and_the_engine_read_the_same_query(query):
 
 @pytest.mark.parametrize("query", LIVE.values(), ids=LIVE.keys())
 def test_a_service_written_with_escapes_is_refused_as_a_service(query):
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Refusal) as refused:
         prepare(query)
     assert refused.value.code == "SERVICE_REFUSED"
 
@@ -196,7 +197,7 @@ def test_escapes_that_cannot_be_read_one_way_are_refused(written, says):
     if not says:
         assert canonical(written) == '"\\u00"'
         return
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Refusal) as refused:
         canonical(written)
     assert refused.value.code == "QUERY_SYNTAX" and says in refused.value.message
     assert "line 1, column " in refused.value.message

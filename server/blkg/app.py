@@ -15,6 +15,8 @@ from starlette.staticfiles import StaticFiles
 
 from blkg.api.execution import GraphQLService
 from blkg.api.schema import build_schema
+from blkg.codes import Code
+from blkg.errors import Refusal
 from blkg.graph import KnowledgeGraph
 from blkg.read import build_catalog
 from blkg.web.admission import AdmissionLimit
@@ -23,7 +25,7 @@ from blkg.web.cors import ReadOnlyCORS
 from blkg.web.graphql import GraphQLEndpoint
 from blkg.web.health import health_endpoint
 from blkg.web.linked_data import linked_data
-from blkg.web.responses import error_response
+from blkg.web.responses import refused
 
 STATIC = Path(__file__).parent / "static"
 
@@ -90,25 +92,25 @@ def create_app(graph: KnowledgeGraph) -> Starlette:
 
 
 async def _not_found(request: Request, exc) -> Response:
-    return error_response(404, "NOT_FOUND", f"No resource at {request.url.path}.")
+    return refused(Refusal(Code.NOT_FOUND, f"No resource at {request.url.path}.", status=404))
 
 
 async def _method_not_allowed(request: Request, exc) -> Response:
-    return error_response(
-        405,
-        "METHOD_NOT_ALLOWED",
+    refusal = Refusal(
+        Code.METHOD_NOT_ALLOWED,
         f"{request.method} is not allowed here.",
         headers=getattr(exc, "headers", None),
     )
+    return refused(refusal)
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
     """A bug: the client gets a coded JSON error, never the exception (uvicorn logs it)."""
-    return error_response(
-        500,
-        "INTERNAL_SERVER_ERROR",
+    refusal = Refusal(
+        Code.INTERNAL_SERVER_ERROR,
         "Internal server error. Nothing was changed; please report it with the request.",
     )
+    return refused(refusal)
 
 
 __all__ = ["create_app"]

@@ -49,8 +49,9 @@ from blkg.api.deadline import TooSlow
 from blkg.api.deadline import check as check_deadline
 from blkg.api.prepared import Bail, Unsupported, prepare_operation
 from blkg.api.resolvers import direct_resolver, runtime_type
+from blkg.codes import Code
 
-CODE = "RESULT_TOO_LARGE"
+CODE = Code.RESULT_TOO_LARGE
 
 
 class ResultTooLarge(GraphQLError):

@@ -20,7 +20,9 @@ from contextvars import ContextVar
 
 from graphql import GraphQLError
 
-CODE = "QUERY_TIMEOUT"
+from blkg.codes import Code
+
+CODE = Code.QUERY_TIMEOUT
 # Reading the thread's CPU clock is a system call: it is read every so many checks.
 CHECK_EVERY = 16
 

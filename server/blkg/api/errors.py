@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-NOT_FOUND = "NOT_FOUND"
-BAD_USER_INPUT = "BAD_USER_INPUT"
+from blkg.codes import Code
 
 
 def not_found(what: str, value: object, known: list) -> GraphQLError:
     listed = ", ".join(str(k) for k in known)
     return GraphQLError(
         f"No {what} {value!r}. Known values: {listed}.",
-        extensions={"code": NOT_FOUND},
+        extensions={"code": Code.NOT_FOUND},
     )
 
 
 def bad_input(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": BAD_USER_INPUT})
+    return GraphQLError(message, extensions={"code": Code.BAD_USER_INPUT})
 
 
-__all__ = ["BAD_USER_INPUT", "NOT_FOUND", "bad_input", "not_found"]
+__all__ = ["bad_input", "not_found"]

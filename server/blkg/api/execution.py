@@ -41,16 +41,19 @@ from blkg.api.expansion import longest_list_value, too_long_list
 from blkg.api.extensions import INTERNAL, code_for
 from blkg.api.prepared import Bail, Unsupported, prepare
 from blkg.api.turns import collector_held, let_the_loop_turn
+from blkg.codes import Code
 from blkg.config import Limits
+from blkg.errors import Refusal
 
 
-class Busy(Exception):
+class Busy(Refusal):
     """Answers are being made and `queue` requests already wait for the lane."""
 
     def __init__(self, queue: int):
         super().__init__(
+            Code.GRAPHQL_BUSY,
             f"The server is making GraphQL answers and {queue} more are waiting, the most it "
-            "lets wait; try again in a moment."
+            "lets wait; try again in a moment.",
         )
 
 

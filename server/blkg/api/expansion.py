@@ -46,8 +46,9 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from blkg.api.documents import nodes
+from blkg.codes import Code
 
-CODE = "QUERY_TOO_COMPLEX"
+CODE = Code.QUERY_TOO_COMPLEX
 
 
 class TooLarge(Exception):

@@ -10,18 +10,19 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from blkg.api.budget import CODE as RESULT_TOO_LARGE
-from blkg.api.deadline import CODE as QUERY_TIMEOUT
+from blkg.codes import Code
 
-INTERNAL = "INTERNAL_SERVER_ERROR"
+INTERNAL = Code.INTERNAL_SERVER_ERROR
+# Refusals of the whole answer: no data, and only the first such error.
+WHOLE_ANSWER = (Code.RESULT_TOO_LARGE, Code.QUERY_TIMEOUT)
 
 # Messages of graphql-core and strawberry's limiters, mapped to stable codes.
 _CODES_BY_MESSAGE = (
-    ("exceeds maximum operation depth", "QUERY_TOO_DEEP"),
-    ("aliases found. Allowed", "TOO_MANY_ALIASES"),
-    ("Document contains more than", "TOO_MANY_TOKENS"),
-    ("Syntax Error", "GRAPHQL_PARSE_FAILED"),
-    ("Variable '$", "BAD_USER_INPUT"),
+    ("exceeds maximum operation depth", Code.QUERY_TOO_DEEP),
+    ("aliases found. Allowed", Code.TOO_MANY_ALIASES),
+    ("Document contains more than", Code.TOO_MANY_TOKENS),
+    ("Syntax Error", Code.GRAPHQL_PARSE_FAILED),
+    ("Variable '$", Code.BAD_USER_INPUT),
 )
 
 
@@ -31,14 +32,14 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
-def code_for(error: GraphQLError) -> str:
+def code_for(error: GraphQLError) -> Code:
     """The code a client sees for an error that does not carry one yet."""
     for fragment, code in _CODES_BY_MESSAGE:
         if fragment in error.message:
             return code
     # With a path, it was raised while the answer was made; not masked, it is a client's
     # mistake graphql-core found there (a variable's null inside a list argument, say).
-    return "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT"
+    return Code.GRAPHQL_VALIDATION_FAILED if error.path is None else Code.BAD_USER_INPUT
 
 
 class ErrorCodes(MaskErrors):
@@ -58,7 +59,7 @@ class ErrorCodes(MaskErrors):
         refusals = [
             error
             for error in getattr(result, "errors", None) or ()
-            if (error.extensions or {}).get("code") in (RESULT_TOO_LARGE, QUERY_TIMEOUT)
+            if (error.extensions or {}).get("code") in WHOLE_ANSWER
         ]
         if refusals:  # no partial answer, and one error rather than one per unfinished list
             result.data = None

@@ -20,6 +20,7 @@ from blkg.api.documents import DocumentCache
 from blkg.api.expansion import ExpansionLimiter
 from blkg.api.extensions import ErrorCodes, is_unexpected
 from blkg.api.query import Query
+from blkg.codes import Code
 from blkg.config import Limits
 
 
@@ -43,7 +44,7 @@ class Schema(strawberry.Schema):
                 if name
                 else "The document has no operation to run: send a query, not only fragments."
             )
-            error = GraphQLError(message, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
+            error = GraphQLError(message, extensions={"code": Code.GRAPHQL_VALIDATION_FAILED})
             return ExecutionResult(data=None, errors=[error])
 
     def process_errors(self, errors, execution_context=None) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any, TypeVar
 
-from rdflib import DCTERMS, PROV, SKOS, URIRef
+from rdflib import DCTERMS, PROV, SKOS, Graph, URIRef
 from rdflib.term import Node as RDFNode
 
 from blkg.read import model as m
@@ -18,11 +19,6 @@ from blkg.read.facts import Declared, declared
 from blkg.read.reader import Reader
 from blkg.vocabulary import BLF
 
-BASES = {BLF.Sourced: m.Basis.SOURCED, BLF.Editorial: m.Basis.EDITORIAL}
-ASSOCIATIONS = {
-    BLF.PositiveAssociation: m.ChangeAssociation.POSITIVE,
-    BLF.NegativeAssociation: m.ChangeAssociation.NEGATIVE,
-}
 OUTCOME_KINDS = {
     BLF.UltimateOutcome: m.OutcomeKind.ULTIMATE,
     BLF.AnnualOutcome: m.OutcomeKind.ANNUAL,
@@ -78,7 +74,9 @@ class Catalog:
     def component(self, slug: str) -> m.Component | None:
         return next((c for c in self.components if c.slug == slug), None)
 
-    def responsibility(self, slug: str | None = None, number: int | None = None):
+    def responsibility(
+        self, slug: str | None = None, number: int | None = None
+    ) -> m.Responsibility | None:
         for responsibility in self.responsibilities:
             if (slug is None or responsibility.slug == slug) and (
                 number is None or responsibility.number == number
@@ -90,6 +88,9 @@ class Catalog:
         return next((s for s in self.sessions if s.number == number), None)
 
 
+N = TypeVar("N", bound=m.Node)
+
+
 class _Builder:
     """Turns graph nodes into objects; each node becomes exactly one object."""
 
@@ -97,21 +98,22 @@ class _Builder:
         self.r = reader
         self.catalog = Catalog()
         self.objects: dict[RDFNode, m.Node] = {}
+        self.enums: dict[type[m.Value], dict[RDFNode, m.Value]] = {}
 
-    def register(self, node: RDFNode, obj):
+    def register(self, node: RDFNode, obj: N) -> N:
         self.objects[node] = obj
         self.catalog.by_id[obj.id] = obj
         return obj
 
-    def ident(self, node: RDFNode) -> dict:
+    def ident(self, node: RDFNode) -> dict[str, str]:
         return {"id": self.r.node_id(node), "iri": str(node)}
 
-    def read(self, cls: type, node: RDFNode, **given):
+    def read(self, cls: type[N], node: RDFNode, **given: Any) -> N:
         """The object of class `cls` for `node`, its declared fields read from the graph
         (`given` ones excepted), registered."""
         return self.register(node, cls(**self.ident(node), **self.values(cls, node, **given)))
 
-    def values(self, cls: type, node: RDFNode, **given) -> dict:
+    def values(self, cls: type, node: RDFNode, **given: Any) -> dict[str, Any]:
         """The declared fields of `cls` read from `node`, and `given` as given."""
         values = dict(given)
         for fact in _readable(cls):
@@ -119,29 +121,60 @@ class _Builder:
                 values[fact.name] = self.value(node, fact)
         return values
 
-    def value(self, node: RDFNode, fact: Declared):
+    def value(self, node: RDFNode, fact: Declared) -> Any:
         reading, predicate = fact.fact.reading, fact.fact.predicate
         if reading is not None:
             return _READINGS[reading](self, node, predicate)
+        assert predicate is not None  # `_readable`: a predicate where there is no reading
         if fact.item in _LITERALS:
             if fact.many:
                 return self.r.texts(node, predicate)
             return _LITERALS[fact.item](self.r, node, predicate)
+        if fact.item in m.SCHEMES:
+            concept = self.r.value(node, predicate)
+            return None if concept is None else self.members(fact.item)[concept]
         return self.linked(node, predicate) if fact.many else self.one(node, predicate)
 
     def sources(self, node: RDFNode) -> list[m.Source]:
         found = [self.objects.get(s) for s in self.r.objects(node, DCTERMS.source)]
-        return sorted((s for s in found if s is not None), key=lambda s: s.key)
+        return sorted((s for s in found if isinstance(s, m.Source)), key=lambda s: s.key)
+
+    def members(self, enum: type[m.Value]) -> dict[RDFNode, m.Value]:
+        """The concepts of the scheme `enum` mirrors, each as the member its skos:notation
+        names. The two must hold the same values, in the same order where the scheme numbers
+        its concepts (the order the API publishes)."""
+        known = self.enums.get(enum)
+        if known is not None:
+            return known
+        scheme = m.SCHEMES[enum]
+        concepts = sorted(self.r.graph.subjects(SKOS.inScheme, scheme), key=self.r.order_key)
+        notations = [self.r.text(concept, SKOS.notation) for concept in concepts]
+        values = [member.value for member in enum]
+        numbered = all(self.r.integer(c, BLF.number) is not None for c in concepts)
+        if (notations != values) if numbered else (sorted(map(str, notations)) != sorted(values)):
+            raise ValueError(
+                f"{scheme} holds the notations {notations}; the API's {enum.__name__} holds "
+                f"{values}{' in that order' if numbered else ''}: align the two"
+            )
+        known = self.enums[enum] = {c: enum(n) for c, n in zip(concepts, notations, strict=True)}
+        return known
 
     def slug(self, node: RDFNode, prop: URIRef | None) -> str:
         """The slug of `node`, or of its value of `prop` ("" where it has none)."""
         target = node if prop is None else self.r.value(node, prop)
         return "" if target is None else self.r.slug(target)
 
-    def linked(self, node: RDFNode, prop: URIRef) -> list:
+    def linked(self, node: RDFNode, prop: URIRef) -> list[m.Node]:
         return [self.objects[o] for o in self.r.objects(node, prop) if o in self.objects]
 
-    def one(self, node: RDFNode, prop: URIRef):
+    def one_of(self, cls: type[N], node: RDFNode, prop: URIRef) -> N:
+        """The object `node` links to by `prop`, which the shapes make a `cls`."""
+        found = self.one(node, prop)
+        if not isinstance(found, cls):
+            raise ValueError(f"{node} {prop}: expected a {cls.__name__}, found {found!r}")
+        return found
+
+    def one(self, node: RDFNode, prop: URIRef) -> m.Node | None:
         target = self.r.value(node, prop)
         return None if target is None else self.objects.get(target)
 
@@ -182,7 +215,6 @@ class _Builder:
                 m.Responsibility,
                 node,
                 correlation=self._correlation(r.value(node, BLF.correlation)),
-                second_order_change=ASSOCIATIONS.get(r.value(node, BLF.secondOrderAssociation)),
             )
             self.catalog.responsibilities.append(responsibility)
         for node in r.instances(m.Framework.rdf_class):
@@ -201,7 +233,7 @@ class _Builder:
 
     def quotation(self, node: RDFNode) -> m.Quotation:
         known = self.objects.get(node)
-        return known if known is not None else self.read(m.Quotation, node)
+        return known if isinstance(known, m.Quotation) else self.read(m.Quotation, node)
 
     def build_memberships(self) -> None:
         for node in self.r.instances(BLF.ComponentMembership):
@@ -219,12 +251,14 @@ class _Builder:
 
     def build_sessions(self) -> None:
         r = self.r
-        for node in r.instances(BLF.Session):
-            # What it extends is set once every session exists.
-            self.catalog.sessions.append(self.read(m.Session, node, extends=None))
-        for node in r.instances(BLF.Session):
-            session, extended = self.objects[node], self.one(node, BLF.extends)
-            if extended is not None:
+        # What a session extends is set once every session exists.
+        sessions = {
+            node: self.read(m.Session, node, extends=None) for node in r.instances(BLF.Session)
+        }
+        self.catalog.sessions.extend(sessions.values())
+        for node, session in sessions.items():
+            extended = self.one(node, BLF.extends)
+            if isinstance(extended, m.Session):
                 session.extends = extended
                 extended.extended_by.append(session)
         for node in r.instances(BLF.LearningOutcome):
@@ -244,18 +278,8 @@ class _Builder:
             session.components = [focus.component for focus in session.focuses]
 
     def build_treatments(self) -> None:
-        # Depth concepts in the graph's order (blf:number): it must be the contract's.
-        depths = {
-            node: m.Depth(self.r.text(node, SKOS.notation)) for node in self.r.instances(BLF.Depth)
-        }
-        if list(depths.values()) != list(m.Depth):
-            raise ValueError(
-                f"the graph's depths {[d.name for d in depths.values()]} are not the API's "
-                f"{[d.name for d in m.Depth]} in that order: align blf:DepthScheme and m.Depth"
-            )
         for node in self.r.instances(BLF.Treatment):
-            depth = depths[self.r.value(node, BLF.depth)]
-            treatment = self.read(m.Treatment, node, depth=depth)
+            treatment = self.read(m.Treatment, node)
             treatment.session.treatment = treatment
             treatment.session.depth = treatment.depth
 
@@ -272,7 +296,7 @@ class _Builder:
         for node in self.r.instances(BLF.SessionLink):
             chain = sorted(self.r.objects(node, PROV.wasDerivedFrom), key=str)
             quotations = {q.id: q for part in chain for q in self.quotations(part)}
-            session = self.one(node, BLF.session)
+            session = self.one_of(m.Session, node, BLF.session)
             link = self.read(
                 m.SessionLink, node, quotations=list(quotations.values()), depth=session.depth
             )
@@ -333,11 +357,10 @@ _READINGS = {
     "year": lambda builder, node, predicate: builder.r.year(node, predicate),
     "sources": lambda builder, node, predicate: builder.sources(node),
     "quotations": lambda builder, node, predicate: builder.quotations(node),
-    "basis": lambda builder, node, predicate: BASES[builder.r.value(node, predicate)],
 }
 
 
-def build_catalog(graph, instance_base: str) -> Catalog:
+def build_catalog(graph: Graph, instance_base: str) -> Catalog:
     """Build every read-layer object from a validated graph (ontology, data and inferred)."""
     builder = _Builder(Reader(graph, instance_base))
     builder.build_sources()

@@ -4,7 +4,8 @@ its value is read, and what it means.
 A field declared with `fact` is enough for the builder (`blkg.read.catalog`) to read it from
 the graph and for the GraphQL types (`blkg.api.types.published`) to publish it: the value's
 type says how it is read (a literal as `int`, `float`, `bool` or `str`, several literals as
-`list[str]`, a node as the object built for it, several nodes as a list of them), and the
+`list[str]`, a concept as the member of the enum that mirrors its scheme, a node as the
+object built for it, several nodes as a list of them), and the
 field's description is the ontology's definition of the predicate unless the declaration
 gives one. What cannot be read from one predicate (a kind given by the node's class, links made
 once every object exists) is declared with no predicate and set by the builder.
@@ -23,9 +24,8 @@ from rdflib import RDFS, URIRef
 # How a value is read, when its type alone does not say: `label` (skos:prefLabel or
 # rdfs:label, the node's slug where it has neither), `slug` (the last segment of the node's
 # IRI, or of the predicate's value: "" where it has none), `year` (the year of an xsd:gYear),
-# `sources` and `quotations` (the objects built for them, in a stable order), `basis` (the
-# member of `Basis` the node's blf:basis names).
-READINGS = ("label", "slug", "year", "sources", "quotations", "basis")
+# `sources` and `quotations` (the objects built for them, in a stable order).
+READINGS = ("label", "slug", "year", "sources", "quotations")
 LABEL = RDFS.label
 
 

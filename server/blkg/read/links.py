@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from blkg.read import model as m
 
 
 def with_basis(
-    links: Iterable, basis: Collection[m.Basis] | None, min_depth: m.Depth | None = None
-) -> list:
+    links: Iterable[Any], basis: Collection[m.Basis] | None, min_depth: m.Depth | None = None
+) -> list[Any]:
     """The links with one of `basis` (None: any) whose session treats what it addresses at
     least `min_depth` deep (None: any depth; links without a session, such as component
     memberships, take no depth), that depth too resting on one of `basis`."""

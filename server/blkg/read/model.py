@@ -50,8 +50,8 @@ class Basis(Value):
 
 
 class Depth(Value):
-    """The depths of treatment, shallowest first: the GraphQL contract's order, which the
-    catalog checks against the graph's (blf:DepthScheme) when it is built."""
+    """The depths of treatment, shallowest first: the GraphQL contract's order, the graph's
+    (blf:DepthScheme, by blf:number) too."""
 
     INTRODUCES = "INTRODUCES"
     DEVELOPS = "DEVELOPS"
@@ -66,9 +66,19 @@ class Depth(Value):
 _DEPTH_ORDER = list(Depth)
 
 
-class ChangeAssociation(Enum):
+class ChangeAssociation(Value):
     POSITIVE = "POSITIVE"
     NEGATIVE = "NEGATIVE"
+
+
+# The SKOS scheme each enum mirrors: its members are the scheme's concepts, each named by its
+# skos:notation (the catalog checks that they agree, and in order where the scheme numbers
+# its concepts), and a field of one of these types is read from the concept it links to.
+SCHEMES = {
+    Basis: BLF.BasisScheme,
+    Depth: BLF.DepthScheme,
+    ChangeAssociation: BLF.ChangeAssociationScheme,
+}
 
 
 class FindingKind(Enum):
@@ -246,7 +256,7 @@ class Membership(QualifiedLink):
 
     component: Component = fact(BLF.component, "The component that groups it.")
     responsibility: Responsibility = fact(BLF.responsibility, "The grouped responsibility.")
-    basis: Basis = fact(BLF.basis, reading="basis")
+    basis: Basis = fact(BLF.basis)
     rationale: str | None = fact(BLF.rationale, RATIONALE)
     quotations: list[Quotation] = fact(BLF.quotation, LINK_QUOTATIONS, reading="quotations")
     sources: list[Source] = fact(DCTERMS.source, LINK_SOURCES, reading="sources")
@@ -258,7 +268,7 @@ class SessionFocus(QualifiedLink):
 
     session: Session = fact(BLF.session, "The session.")
     component: Component = fact(BLF.component, "The component it focuses on.")
-    basis: Basis = fact(BLF.basis, reading="basis")
+    basis: Basis = fact(BLF.basis)
     rationale: str | None = fact(BLF.rationale, RATIONALE)
     quotations: list[Quotation] = fact(BLF.quotation, LINK_QUOTATIONS, reading="quotations")
     sources: list[Source] = fact(DCTERMS.source, LINK_SOURCES, reading="sources")
@@ -278,7 +288,6 @@ class SessionLink(QualifiedLink):
         "maps sessions to individual responsibilities: where these links are editorial, the "
         "map is the project's reading of the sources, and the rationale and quotations show "
         "each step.",
-        reading="basis",
     )
     via: list[Component] = fact(BLF.via)
     rationale: str = fact(
@@ -309,7 +318,7 @@ class Treatment(QualifiedLink):
 
     session: Session = fact(BLF.session, "The session.")
     depth: Depth = fact(BLF.depth)
-    basis: Basis = fact(BLF.basis, reading="basis")
+    basis: Basis = fact(BLF.basis)
     rationale: str | None = fact(BLF.rationale, RATIONALE)
     quotations: list[Quotation] = fact(
         BLF.quotation,
@@ -328,7 +337,7 @@ class PracticeCoverage(QualifiedLink):
     practices: list[Practice] = fact(
         BLF.practice, "The research-based practices it deals with, in the source's order."
     )
-    basis: Basis = fact(BLF.basis, reading="basis")
+    basis: Basis = fact(BLF.basis)
     rationale: str | None = fact(BLF.rationale, RATIONALE)
     quotations: list[Quotation] = fact(BLF.quotation, LINK_QUOTATIONS, reading="quotations")
     sources: list[Source] = fact(DCTERMS.source, LINK_SOURCES, reading="sources")

@@ -18,7 +18,7 @@ class Reader:
     def instances(self, cls: URIRef) -> list[Node]:
         return sorted(set(self.graph.subjects(RDF.type, cls)), key=self.order_key)
 
-    def order_key(self, node: Node) -> tuple:
+    def order_key(self, node: Node) -> tuple[int, str]:
         number = self.integer(node, BLF.number)
         return (number if number is not None else 10**9, str(node))
 

@@ -28,6 +28,9 @@ from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from blkg.codes import Code
+from blkg.errors import Refusal
+
 FORMS = {
     "SelectQuery": "SELECT",
     "AskQuery": "ASK",
@@ -47,15 +50,6 @@ SERVICE_MESSAGE = (
 )
 
 
-class Refused(Exception):
-    """A request the endpoint will not run; `code` is stable, `message` says what to do."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 @dataclass(frozen=True)
 class Prepared:
     """A query that passed the check: the text to run, its form, and whether it names its
@@ -67,11 +61,11 @@ class Prepared:
 
 
 def prepare(text: str) -> Prepared:
-    """The checked query; raises `Refused` for anything that must not run."""
+    """The checked query; raises `Refusal` for anything that must not run."""
     text = canonical(text)
     tree = _parse(text)
     if _contains(tree, "ServiceGraphPattern"):
-        raise Refused("SERVICE_REFUSED", SERVICE_MESSAGE)
+        raise Refusal(Code.SERVICE_REFUSED, SERVICE_MESSAGE)
     return Prepared(text, FORMS[tree[1].name], _contains(tree, "DatasetClause"))
 
 
@@ -80,8 +74,8 @@ def canonical(text: str) -> str:
     decoded = CODEPOINT_ESCAPE.sub(lambda match: _codepoint(match, text), text)
     left = ESCAPE_LEFT.search(decoded)
     if left is not None:
-        raise Refused(
-            "QUERY_SYNTAX",
+        raise Refusal(
+            Code.QUERY_SYNTAX,
             "The query's \\u and \\U escapes, once processed (as SPARQL 1.1 specifies, before "
             f"parsing), spell another escape, {left.group(0)} at {_where(decoded, left.start())}: "
             "an escape may not produce an escape. Write the character itself.",
@@ -92,8 +86,8 @@ def canonical(text: str) -> str:
 def _codepoint(match: re.Match, text: str) -> str:
     value = int(match.group(1) or match.group(2), 16)
     if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
-        raise Refused(
-            "QUERY_SYNTAX",
+        raise Refusal(
+            Code.QUERY_SYNTAX,
             f"The escape {match.group(0)} at {_where(text, match.start())} is not a Unicode "
             "character (a surrogate or past U+10FFFF). Write the character itself, or a "
             "character outside the Basic Multilingual Plane as \\U followed by 8 hex digits.",
@@ -112,21 +106,21 @@ def _parse(text: str) -> ParseResults:
         return parseQuery(text)
     except ParseException as error:
         if _is_update(text):
-            raise Refused(
-                "UPDATE_REFUSED",
+            raise Refusal(
+                Code.UPDATE_REFUSED,
                 "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, "
                 "DROP, COPY, MOVE, ADD) is refused and nothing was changed. Send a SELECT, ASK, "
                 "CONSTRUCT or DESCRIBE query.",
             ) from None
-        raise Refused("QUERY_SYNTAX", _syntax_message(error)) from None
+        raise Refusal(Code.QUERY_SYNTAX, _syntax_message(error)) from None
     except RecursionError:
-        raise Refused(
-            "QUERY_SYNTAX",
+        raise Refusal(
+            Code.QUERY_SYNTAX,
             "The query is nested too deeply to be parsed (groups, brackets or parentheses "
             "within one another, a few dozen levels down). Write it with less nesting.",
         ) from None
     except Exception as error:  # the grammar raises a few other errors on odd input
-        raise Refused("QUERY_SYNTAX", f"The query is not valid SPARQL: {error}.") from None
+        raise Refusal(Code.QUERY_SYNTAX, f"The query is not valid SPARQL: {error}.") from None
 
 
 def _is_update(text: str) -> bool:
@@ -156,7 +150,6 @@ __all__ = [
     "SERVICE_MESSAGE",
     "SOLUTION_FORMS",
     "Prepared",
-    "Refused",
     "canonical",
     "prepare",
 ]

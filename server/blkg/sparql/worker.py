@@ -41,8 +41,10 @@ import pyoxigraph as ox
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from blkg.codes import Code
+from blkg.errors import Refusal
 from blkg.sparql import results
-from blkg.sparql.checks import SERVICE_MESSAGE, SOLUTION_FORMS, Prepared, Refused, prepare
+from blkg.sparql.checks import SERVICE_MESSAGE, SOLUTION_FORMS, Prepared, prepare
 from blkg.sparql.frames import read_frame, write_frame
 
 PR_SET_PDEATHSIG = 1
@@ -84,25 +86,25 @@ def answer(store: ox.Store, request: dict, prefixes: dict[str, str]) -> tuple[di
         query = prepare(request["query"])
         format_name = request["results"] if query.form in SOLUTION_FORMS else request["graph"]
         if format_name is None:
-            return {"ok": False, "status": 406, "code": "NOT_ACCEPTABLE", "form": query.form}, b""
+            return {"ok": False, "code": Code.NOT_ACCEPTABLE, "form": query.form}, b""
         options = _dataset(request, query, prefixes)
         out = results.CappedBuffer(request["max_bytes"])
         found = store.query(query.text, prefixes=prefixes, **options)
         _write(query.form, found, format_name, request["max_results"], prefixes, out)
-    except Refused as refused:
-        return _error(400, refused.code, refused.message), b""
+    except Refusal as refusal:
+        return _error(refusal.code, refusal.message), b""
     except TooManyResults:
-        return _error(400, "RESULT_TOO_LARGE", _too_many(request["max_results"])), b""
+        return _error(Code.RESULT_TOO_LARGE, _too_many(request["max_results"])), b""
     except results.TooLarge:
-        return _error(400, "RESULT_TOO_LARGE", _too_large(request["max_bytes"])), b""
+        return _error(Code.RESULT_TOO_LARGE, _too_large(request["max_bytes"])), b""
     except SyntaxError as error:
-        return _error(400, "QUERY_SYNTAX", f"The query is not valid SPARQL: {error}."), b""
+        return _error(Code.QUERY_SYNTAX, f"The query is not valid SPARQL: {error}."), b""
     except OSError:  # the sealed descriptors stopped a SERVICE call: say so, not errno's words
-        return _error(400, "SERVICE_REFUSED", SERVICE_MESSAGE), b""
+        return _error(Code.SERVICE_REFUSED, SERVICE_MESSAGE), b""
     except MemoryError:
-        return _error(503, "QUERY_ABORTED", OUT_OF_MEMORY), b""
+        return _error(Code.QUERY_ABORTED, OUT_OF_MEMORY), b""
     except Exception as error:  # evaluation errors from pyoxigraph
-        return _error(400, "QUERY_FAILED", f"The query could not be evaluated: {error}."), b""
+        return _error(Code.QUERY_FAILED, f"The query could not be evaluated: {error}."), b""
     return {"ok": True, "form": query.form, "format": format_name}, out.getvalue()
 
 
@@ -119,7 +121,7 @@ def _dataset(request: dict, query: Prepared, prefixes: dict[str, str]) -> dict:
         try:
             return _graphs(default, named)
         except ValueError as error:
-            raise Refused("BAD_REQUEST", f"A graph URI is not a valid IRI: {error}.") from None
+            raise Refusal(Code.BAD_REQUEST, f"A graph URI is not a valid IRI: {error}.") from None
     if query.names_dataset:
         return _own_dataset(query.text, prefixes)
     return {"use_default_graph_as_union": True}
@@ -210,8 +212,9 @@ def _size(count: int) -> str:
     return f"{count:,} bytes"
 
 
-def _error(status: int, code: str, message: str) -> dict:
-    return {"ok": False, "status": status, "code": code, "message": message}
+def _error(code: Code, message: str) -> dict:
+    """The header of a refused query: the server answers it as a `Refusal` of this code."""
+    return {"ok": False, "code": code, "message": message}
 
 
 def _send(channel, header: dict, body: bytes) -> None:

@@ -4,7 +4,7 @@ The server answers from one event loop with a few SPARQL workers and a small thr
 requests past a few dozen being answered only wait in line, each holding memory, until
 clients give up. Rather than queue without bound, a request that arrives while
 `Limits.max_concurrent_requests` (`BLKG_MAX_CONCURRENT_REQUESTS`) are being answered is
-answered at once with 503, `Retry-After` and a JSON error (code `OVERLOADED`). `/health` is
+answered at once with a refusal (503 `OVERLOADED`, with `Retry-After`). `/health` is
 never refused, so a load balancer can tell "busy" from "down".
 
 A slot is held only while the server works on an answer: from when the request reaches the
@@ -22,10 +22,11 @@ from __future__ import annotations
 
 from starlette.requests import ClientDisconnect
 
-from blkg.web.responses import error_response
+from blkg.codes import Code
+from blkg.errors import RETRY_AFTER_SECONDS, Refusal
+from blkg.web.responses import refused
 
 EXEMPT = frozenset({"/health"})
-RETRY_AFTER_SECONDS = 1
 
 
 class AdmissionLimit:
@@ -66,14 +67,12 @@ class AdmissionLimit:
             release()
 
     async def _overloaded(self, scope, receive, send) -> None:
-        response = error_response(
-            503,
-            "OVERLOADED",
+        refusal = Refusal(
+            Code.OVERLOADED,
             f"The server is answering as many requests as it allows at once ({self.limit}); "
             f"try again in {RETRY_AFTER_SECONDS} s.",
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
-        await response(scope, receive, send)
+        await refused(refusal)(scope, receive, send)
 
 
 __all__ = ["AdmissionLimit"]

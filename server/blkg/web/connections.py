@@ -74,10 +74,11 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 import httptools
-import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from blkg.codes import Code
 from blkg.config import Limits
+from blkg.errors import Refusal
 from blkg.web.negotiation import MAX_MEDIA_RANGES, count_media_ranges
 
 SERVED_VERSIONS = frozenset({"1.0", "1.1"})
@@ -113,17 +114,9 @@ UVICORN_INTERNALS = (
 )
 
 
-class Refusal(Exception):
-    """A request the connection answers itself, with a coded JSON error, before closing."""
-
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
 def _not_http() -> Refusal:
     return Refusal(
-        400, "BAD_REQUEST", "The request is not valid HTTP/1.1 (or HTTP/1.0); send HTTP/1.1."
+        Code.BAD_REQUEST, "The request is not valid HTTP/1.1 (or HTTP/1.0); send HTTP/1.1."
     )
 
 
@@ -133,15 +126,14 @@ def _bad_host(hosts: int) -> Refusal:
     else:
         problem = f"The request has {hosts} Host headers"
     return Refusal(
-        400,
-        "BAD_REQUEST",
+        Code.BAD_REQUEST,
         f"{problem} (RFC 9112, section 3.2): send exactly one, naming the server you are "
         "asking, e.g. `Host: localhost:8000`.",
     )
 
 
 def _head_too_large(limit: int) -> Refusal:
-    return Refusal(431, "HEADERS_TOO_LARGE", f"The request line and headers exceed {limit} bytes.")
+    return Refusal(Code.HEADERS_TOO_LARGE, f"The request line and headers exceed {limit} bytes.")
 
 
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
@@ -246,8 +238,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self.request_line = None
             if line.count(b" ") < 2:  # `GET /path`: an HTTP/0.9 request, which waits for ever
                 raise Refusal(
-                    400,
-                    "BAD_REQUEST",
+                    Code.BAD_REQUEST,
                     "The request line has no HTTP version (HTTP/0.9 is not served): "
                     "send `GET /path HTTP/1.1`.",
                 )
@@ -297,8 +288,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             if self.accept_ranges > MAX_MEDIA_RANGES:
                 self._stop_parsing(
                     Refusal(
-                        400,
-                        "TOO_MANY_MEDIA_RANGES",
+                        Code.TOO_MANY_MEDIA_RANGES,
                         f"Accept lists more than {MAX_MEDIA_RANGES} media ranges; "
                         "list the types you can read, or use ?format=.",
                     )
@@ -312,8 +302,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if version not in SERVED_VERSIONS:
             self._stop_parsing(
                 Refusal(
-                    400,
-                    "BAD_REQUEST",
+                    Code.BAD_REQUEST,
                     f"HTTP/{version} is not served here; send HTTP/1.1 (or HTTP/1.0).",
                 )
             )
@@ -423,11 +412,13 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._disarm()
         self.waiting = None
         self.pending = None
-        error = {"message": refusal.message, "extensions": {"code": refusal.code}}
-        body = orjson.dumps({"errors": [error]})
+        body = refusal.body()
         phrase = HTTPStatus(refusal.status).phrase
         head = [f"HTTP/1.1 {refusal.status} {phrase}\r\n".encode()]
         head += [name + b": " + value + b"\r\n" for name, value in self._default_headers()]
+        head += [
+            f"{name}: {value}\r\n".encode("latin-1") for name, value in refusal.headers.items()
+        ]
         head += [
             b"content-type: application/json\r\n",
             b"content-length: " + str(len(body)).encode() + b"\r\n",
@@ -467,8 +458,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         else:
             self.refuse(
                 Refusal(
-                    408,
-                    "REQUEST_TIMEOUT",
+                    Code.REQUEST_TIMEOUT,
                     f"The request line and headers did not arrive within {self.head_timeout:g} s.",
                 )
             )
@@ -505,8 +495,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         cycle.message_event.set()
         self.refuse(
             Refusal(
-                408,
-                "REQUEST_TIMEOUT",
+                Code.REQUEST_TIMEOUT,
                 f"The request body did not arrive within {self.body_timeout:g} s; send it at once.",
             )
         )
@@ -543,4 +532,4 @@ def guarded_protocol(limits: Limits) -> Callable[..., GuardedHttpToolsProtocol]:
     return functools.partial(GuardedHttpToolsProtocol, limits=limits)
 
 
-__all__ = ["UVICORN_INTERNALS", "GuardedHttpToolsProtocol", "Refusal", "guarded_protocol"]
+__all__ = ["UVICORN_INTERNALS", "GuardedHttpToolsProtocol", "guarded_protocol"]

@@ -14,7 +14,9 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
-from blkg.web.responses import error_response
+from blkg.codes import Code
+from blkg.errors import Refusal
+from blkg.web.responses import refused
 
 METHODS = ("GET", "HEAD", "POST", "OPTIONS")
 REQUEST_HEADERS = ("Content-Type", "Accept")
@@ -39,17 +41,17 @@ class ReadOnlyCORS(CORSMiddleware):
         response = super().preflight_response(request_headers)
         if response.status_code < 400:
             return response
-        refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")
+        disallowed = bytes(response.body).decode().removeprefix("Disallowed CORS ")
         allowed = response.headers.items()
         headers = {k: v for k, v in allowed if k.lower().startswith(("access-control-", "vary"))}
-        return error_response(
-            400,
-            "CORS_REFUSED",
-            f"This cross-origin request is not allowed ({refused}). The API allows any origin, "
-            f"the methods {', '.join(METHODS)}, the headers {', '.join(REQUEST_HEADERS)}, "
-            "and no credentials.",
+        refusal = Refusal(
+            Code.CORS_REFUSED,
+            f"This cross-origin request is not allowed ({disallowed}). The API allows any "
+            f"origin, the methods {', '.join(METHODS)}, the headers "
+            f"{', '.join(REQUEST_HEADERS)}, and no credentials.",
             headers=headers,
         )
+        return refused(refusal)
 
 
 __all__ = ["ReadOnlyCORS"]

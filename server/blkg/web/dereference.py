@@ -23,6 +23,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from blkg.codes import Code
+from blkg.errors import Refusal
 from blkg.export import serialize_parts
 from blkg.formats import Use, serving
 from blkg.graph import KnowledgeGraph
@@ -30,10 +32,10 @@ from blkg.namespaces import VOCABULARY_ROOT
 from blkg.resource_description import Describer, Description
 from blkg.web.cache import LRU
 from blkg.web.conditional import Tagged, is_not_modified, not_modified, validators
-from blkg.web.negotiation import NotAcceptable, choose, negotiate
+from blkg.web.negotiation import choose, negotiate
 from blkg.web.pages import Page, render
-from blkg.web.rdf import HTML, HTML_TYPES, RDF_TYPES, not_acceptable, rdf_response
-from blkg.web.responses import error_response
+from blkg.web.rdf import HTML, HTML_TYPES, RDF_TYPES, rdf_response
+from blkg.web.responses import refused
 from blkg.web.views import PageBuilder
 
 OFFERED = {**RDF_TYPES, **HTML_TYPES}
@@ -57,8 +59,8 @@ class Dereferencer:
         async def describe(request: Request) -> Response:
             try:
                 representation = negotiate(request, OFFERED)
-            except NotAcceptable as error:
-                return not_acceptable(error, {"Vary": "Accept"})
+            except Refusal as refusal:
+                return refused(refusal)
             key = (request.url.path, representation)
             rendered = self.rendered.get(key)
             if rendered is None:
@@ -95,7 +97,7 @@ class Dereferencer:
         if choose(request.headers.get("accept"), [*RDF_TYPES, HTML]) == HTML:
             page = Page("Not found", [], intro=message)
             return Response(render(page), status_code=404, media_type=HTML_TYPE)
-        return error_response(404, "NOT_FOUND", message)
+        return refused(Refusal(Code.NOT_FOUND, message, status=404))
 
     def _iri_of(self, request: Request) -> str:
         path = request.url.path.lstrip("/")

@@ -16,12 +16,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from blkg.codes import Code
+from blkg.errors import Refusal
 from blkg.export import SELECTIONS, file_name, serialize
 from blkg.graph import KnowledgeGraph
 from blkg.web.conditional import Tagged, is_not_modified, not_modified, validators
-from blkg.web.negotiation import NotAcceptable, negotiate
-from blkg.web.rdf import RDF_TYPES, not_acceptable, rdf_response
-from blkg.web.responses import error_response
+from blkg.web.negotiation import negotiate
+from blkg.web.rdf import RDF_TYPES, rdf_response
+from blkg.web.responses import refused
 
 
 class SerializedExports:
@@ -53,15 +55,16 @@ def download_routes(graph: KnowledgeGraph) -> list[Route]:
     async def export(request: Request) -> Response:
         selection = request.query_params.get("graph", "all")
         if selection not in SELECTIONS:
-            return error_response(
-                400,
-                "BAD_REQUEST",
-                f"graph={selection} is not a selection; use one of: {', '.join(SELECTIONS)}.",
+            return refused(
+                Refusal(
+                    Code.BAD_REQUEST,
+                    f"graph={selection} is not a selection; use one of: {', '.join(SELECTIONS)}.",
+                )
             )
         try:
             format_name = negotiate(request, RDF_TYPES)
-        except NotAcceptable as error:
-            return not_acceptable(error, {"Vary": "Accept"})
+        except Refusal as refusal:
+            return refused(refusal)
         export = await exports.get(format_name, selection)
         headers = validators(graph, export.etag)
         headers["Content-Disposition"] = (

@@ -23,6 +23,9 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from blkg.codes import Code
+from blkg.errors import Refusal
+
 # Comma-separated entries an `Accept` header may list (browsers send about ten).
 MAX_MEDIA_RANGES = 64
 # A quoted string: a backslash escapes the next character; one left open runs to the end of the
@@ -50,10 +53,6 @@ class MediaRange:
         if self.subtype == "*":
             return 1
         return 2 if self.subtype == sub else -1
-
-
-class NotAcceptable(Exception):
-    """No offered representation fits the request; the message says what would."""
 
 
 def count_media_ranges(value: str) -> int:
@@ -141,26 +140,31 @@ def negotiate(request: Request, offered: Mapping[str, str]) -> str:
     order of preference; a name may have several media types, its first is canonical).
     `?format=` (a name or a media type) overrides `Accept`.
 
-    Raises `NotAcceptable` when nothing offered fits.
+    Raises a `Refusal` (406 NOT_ACCEPTABLE, `Vary: Accept`) saying what would fit when
+    nothing offered does.
     """
     override = request.query_params.get("format")
     if override:
         for media_type, name in offered.items():
             if override.strip().lower() in (name, media_type):
                 return name
-        raise NotAcceptable(
+        raise _not_acceptable(
             f"format={override} is not available here; use one of: {', '.join(_names(offered))}."
         )
     # Several Accept lines are one list (RFC 9110, section 5.3), as the connection counts them.
     accept = ", ".join(request.headers.getlist("accept")) or None
     chosen = choose(accept, list(offered))
     if chosen is None:
-        raise NotAcceptable(
+        raise _not_acceptable(
             f"None of the media types in Accept ({accept}) is available "
             f"here. Available: {', '.join(_canonical(offered))} "
             f"(or ?format={'|'.join(_names(offered))})."
         )
     return offered[chosen]
+
+
+def _not_acceptable(message: str) -> Refusal:
+    return Refusal(Code.NOT_ACCEPTABLE, message, headers={"Vary": "Accept"})
 
 
 def _names(offered: Mapping[str, str]) -> list[str]:
@@ -177,7 +181,6 @@ def _canonical(offered: Mapping[str, str]) -> list[str]:
 __all__ = [
     "MAX_MEDIA_RANGES",
     "MediaRange",
-    "NotAcceptable",
     "choose",
     "count_media_ranges",
     "negotiate",

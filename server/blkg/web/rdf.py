@@ -1,4 +1,4 @@
-"""The RDF media types the server speaks, and the responses that carry or refuse them.
+"""The RDF media types the server speaks, and the response that carries them.
 
 The formats, their media types and their aliases are those of `blkg.formats` that serve
 graphs; HTML, for the pages, is the one representation declared here.
@@ -9,8 +9,6 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from blkg.formats import FORMATS, Use, media_types
-from blkg.web.negotiation import NotAcceptable
-from blkg.web.responses import error_response
 
 # Media type -> format name, in our order of preference (Turtle for `*/*`), canonical types
 # before their aliases.
@@ -24,8 +22,4 @@ def rdf_response(body: bytes, format_name: str, headers: dict[str, str] | None =
     return Response(body, media_type=FORMATS[format_name].media_type, headers=headers)
 
 
-def not_acceptable(error: NotAcceptable, headers: dict[str, str] | None = None) -> Response:
-    return error_response(406, "NOT_ACCEPTABLE", str(error), headers)
-
-
-__all__ = ["HTML", "HTML_TYPES", "RDF_TYPES", "not_acceptable", "rdf_response"]
+__all__ = ["HTML", "HTML_TYPES", "RDF_TYPES", "rdf_response"]

@@ -1,9 +1,11 @@
-"""JSON responses, and the JSON error body every failed request gets."""
+"""JSON responses, and the one response every refused request gets (`blkg.errors.Refusal`)."""
 
 from __future__ import annotations
 
 import orjson
 from starlette.responses import Response
+
+from blkg.errors import Refusal
 
 JSON = "application/json"
 
@@ -18,12 +20,10 @@ def json_response(content: object, status_code: int = 200, headers: dict | None 
     return JSONBytes(orjson.dumps(content), status_code=status_code, headers=headers)
 
 
-def error_response(
-    status_code: int, code: str, message: str, headers: dict | None = None
-) -> Response:
-    """A GraphQL-shaped error body: `{"errors": [{"message", "extensions": {"code"}}]}`."""
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    return json_response(body, status_code=status_code, headers=headers)
+def refused(refusal: Refusal) -> Response:
+    """The refusal as a response: its status and headers, and its GraphQL-shaped body
+    `{"errors": [{"message", "extensions": {"code"}}]}`."""
+    return JSONBytes(refusal.body(), status_code=refusal.status, headers=refusal.headers)
 
 
-__all__ = ["JSON", "JSONBytes", "error_response", "json_response"]
+__all__ = ["JSON", "JSONBytes", "json_response", "refused"]

@@ -28,29 +28,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from blkg.codes import Code
 from blkg.config import Limits
+from blkg.errors import RETRY_AFTER_SECONDS, Refusal
 from blkg.formats import FORMATS, Use, media_types
 from blkg.sparql.engine import EngineBusy, QueryEngine, QueryTimeout, WorkerLost
+from blkg.web.bodies import read_body
 from blkg.web.cache import LRU
-from blkg.web.negotiation import NotAcceptable, negotiate
+from blkg.web.negotiation import negotiate
 from blkg.web.pages import sparql_form
 from blkg.web.rdf import HTML
-from blkg.web.responses import error_response
+from blkg.web.responses import refused
 
 # Media type -> format name, in our order of preference, for each kind of answer.
 RESULT_TYPES = media_types(Use.RESULTS)
 GRAPH_TYPES = media_types(Use.CONSTRUCT)
 MAX_CACHED_BODY = 256 * 1024
-RETRY_AFTER_SECONDS = 1
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
-
-
-class ProtocolError(Exception):
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
 
 
 @dataclass(frozen=True)
@@ -78,9 +74,8 @@ class SparqlEndpoint:
             query = _query_request(parameters)
             results, graph = _formats(request)
             return await self._answer(query, results, graph)
-        except ProtocolError as error:
-            headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if error.status == 503 else None
-            return error_response(error.status, error.code, error.message, headers)
+        except Refusal as refusal:
+            return refused(refusal)
 
     # -- reading the request ---------------------------------------------------------------
 
@@ -92,30 +87,17 @@ class SparqlEndpoint:
         if media_type == UPDATE_BODY:
             raise _update_refused()
         if media_type not in (FORM, QUERY_BODY):
-            raise ProtocolError(
-                415,
-                "UNSUPPORTED_MEDIA_TYPE",
+            raise Refusal(
+                Code.UNSUPPORTED_MEDIA_TYPE,
                 f"Send the query as Content-Type: {QUERY_BODY}, or as a form ({FORM}) with "
                 f"query=...; got {media_type or 'none'}.",
             )
-        body = (await self._read_body(request)).decode("utf-8", errors="replace")
+        raw = await read_body(request.scope, request.receive, self.limits.max_body_bytes)
+        body = raw.decode("utf-8", errors="replace")
         if media_type == QUERY_BODY:
             return {**parameters, "query": [body]}
         form = parse_qs(body, keep_blank_values=True)
         return {key: parameters.get(key, []) + form.get(key, []) for key in {*parameters, *form}}
-
-    async def _read_body(self, request: Request) -> bytes:
-        limit = self.limits.max_body_bytes
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            raise _too_large(limit)
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(limit)
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     # -- answering -------------------------------------------------------------------------
 
@@ -127,9 +109,10 @@ class SparqlEndpoint:
         answer = await self._run(query, results, graph)
         header = answer.header
         if not header["ok"]:
-            if header["code"] == "NOT_ACCEPTABLE":
+            code = Code(header["code"])
+            if code == Code.NOT_ACCEPTABLE:
                 raise _not_acceptable_for(header["form"])
-            raise ProtocolError(header["status"], header["code"], header["message"])
+            raise Refusal(code, header["message"])
         media_type = FORMATS[header["format"]].media_type
         if len(answer.body) <= MAX_CACHED_BODY:
             self.cache.put(key, (media_type, answer.body))
@@ -148,13 +131,12 @@ class SparqlEndpoint:
         try:
             return await self.engine.run(request)
         except QueryTimeout:
-            raise ProtocolError(504, "QUERY_TIMEOUT", self._timeout_message()) from None
+            raise Refusal(Code.QUERY_TIMEOUT, self._timeout_message(), status=504) from None
         except EngineBusy as busy:
-            raise ProtocolError(503, "SPARQL_BUSY", _busy_message(busy)) from None
+            raise Refusal(Code.SPARQL_BUSY, _busy_message(busy)) from None
         except WorkerLost:
-            raise ProtocolError(
-                503,
-                "QUERY_ABORTED",
+            raise Refusal(
+                Code.QUERY_ABORTED,
                 "The query stopped its worker process before finishing (it probably needed "
                 "more memory than this endpoint allows). Make it more selective.",
             ) from None
@@ -189,9 +171,8 @@ def _busy_message(busy: EngineBusy) -> str:
 def _query_request(parameters: dict[str, list[str]]) -> QueryRequest:
     queries = parameters.get("query", [])
     if len(queries) != 1 or not queries[0].strip():
-        raise ProtocolError(
-            400,
-            "BAD_REQUEST",
+        raise Refusal(
+            Code.BAD_REQUEST,
             "Give exactly one SPARQL query: GET /sparql?query=..., or POST it as "
             f"{QUERY_BODY} or as a form field query=.",
         )
@@ -207,23 +188,21 @@ def _formats(request: Request) -> tuple[str | None, str | None]:
     for offered in (RESULT_TYPES, GRAPH_TYPES):
         try:
             chosen.append(negotiate(request, offered))
-        except NotAcceptable:
+        except Refusal:  # not this kind of answer; the other kind may do
             chosen.append(None)
     if chosen == [None, None]:
-        raise ProtocolError(
-            406,
-            "NOT_ACCEPTABLE",
+        raise Refusal(
+            Code.NOT_ACCEPTABLE,
             "None of the requested formats can carry SPARQL results. SELECT and ASK: "
             f"{_listing(RESULT_TYPES)}; CONSTRUCT and DESCRIBE: {_listing(GRAPH_TYPES)}.",
         )
     return chosen[0], chosen[1]
 
 
-def _not_acceptable_for(form: str) -> ProtocolError:
+def _not_acceptable_for(form: str) -> Refusal:
     offered = RESULT_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
-    return ProtocolError(
-        406,
-        "NOT_ACCEPTABLE",
+    return Refusal(
+        Code.NOT_ACCEPTABLE,
         f"A {form} query's results cannot be sent in the requested format; ask for one of: "
         f"{_listing(offered)}.",
     )
@@ -240,20 +219,11 @@ def _wants_html(request: Request) -> bool:
     return request.method == "GET" and HTML in request.headers.get("accept", "")
 
 
-def _update_refused() -> ProtocolError:
-    return ProtocolError(
-        400,
-        "UPDATE_REFUSED",
+def _update_refused() -> Refusal:
+    return Refusal(
+        Code.UPDATE_REFUSED,
         "This endpoint is read-only: SPARQL Update is refused and nothing was changed. "
         "Send a SELECT, ASK, CONSTRUCT or DESCRIBE query as query=.",
-    )
-
-
-def _too_large(limit: int) -> ProtocolError:
-    return ProtocolError(
-        413,
-        "PAYLOAD_TOO_LARGE",
-        f"The request body exceeds {limit} bytes; send a shorter query.",
     )
 
 

@@ -20,13 +20,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from blkg import namespaces
+from blkg.errors import Refusal
 from blkg.export import SELECTIONS, serialize_parts
 from blkg.formats import Use, serving
 from blkg.graph import GRAPH_NAMES, KnowledgeGraph
 from blkg.vocabulary import BLF
 from blkg.web.conditional import Tagged, is_not_modified, not_modified, validators
-from blkg.web.negotiation import NotAcceptable, negotiate
-from blkg.web.rdf import RDF_TYPES, not_acceptable, rdf_response
+from blkg.web.negotiation import negotiate
+from blkg.web.rdf import RDF_TYPES, rdf_response
+from blkg.web.responses import refused
 
 VOID_PATH = "/.well-known/void"
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -118,8 +120,8 @@ def void_routes(graph: KnowledgeGraph) -> list[Route]:
     async def void(request: Request) -> Response:
         try:
             format_name = negotiate(request, RDF_TYPES)
-        except NotAcceptable as error:
-            return not_acceptable(error, {"Vary": "Accept"})
+        except Refusal as refusal:
+            return refused(refusal)
         document = rendered.get(format_name)
         if document is None:
             document = await run_in_threadpool(_render, graph, server, format_name)
