@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,8 +21,8 @@ import pytest
 import uvicorn
 from hypothesis import HealthCheck, settings
 
-from blkg.cli import UVICORN_OPTIONS
-from blkg.config import Settings
+from blkg.cli import UVICORN_OPTIONS, uvicorn_options
+from blkg.config import Limits, Settings
 from blkg.graph import KnowledgeGraph, load_knowledge_graph
 from blkg.resources import default_data_dir
 from tests import figures
@@ -106,6 +107,24 @@ def http_client(url: str, timeout: float = 30) -> httpx.Client:
 
 
 # -- waiting for an event -----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def serving_in_thread(app, limits: Limits) -> Iterator[int]:
+    """The port of an in-process uvicorn serving `app` on guarded connections with `limits`,
+    for a block (for tests of the connection layer itself, with an application of their own)."""
+    port = free_port()
+    options = {**uvicorn_options(limits), "log_config": None}  # leave the tests' logging be
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **options))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: server.started or not thread.is_alive(), "the server to start")
+        assert server.started, "the server did not start"
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
 
 
 def wait_for(condition: Callable[[], object], what: str, timeout: float = 120.0) -> None:

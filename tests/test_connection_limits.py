@@ -9,20 +9,17 @@ serve` uses (`blkg.cli.uvicorn_options`), in front of an application that answer
 from __future__ import annotations
 
 import contextlib
-import threading
 import tomllib
 from collections.abc import Iterator
 from importlib.metadata import version
 
 import pytest
-import uvicorn
 from packaging.requirements import Requirement
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from blkg.cli import uvicorn_options
 from blkg.config import Limits
 from blkg.web.connections import UVICORN_INTERNALS
-from tests.conftest import ROOT, free_port, wait_for
+from tests.conftest import ROOT, serving_in_thread
 from tests.raw_http import assert_coded, connect, parse, read_until_closed
 
 # What the environment would set, were it read: far from what the code passes.
@@ -38,22 +35,9 @@ async def answer_ok(scope, receive, send) -> None:
     await send({"type": "http.response.body", "body": b"ok"})
 
 
-@contextlib.contextmanager
-def serving(limits: Limits) -> Iterator[int]:
+def serving(limits: Limits):
     """The port of a server whose connections are guarded by `limits`, for a block."""
-    port = free_port()
-    options = {**uvicorn_options(limits), "log_config": None}  # leave the tests' logging be
-    config = uvicorn.Config(answer_ok, host="127.0.0.1", port=port, **options)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        wait_for(lambda: server.started or not thread.is_alive(), "the server to start")
-        assert server.started, "the server did not start"
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    return serving_in_thread(answer_ok, limits)
 
 
 @pytest.fixture(scope="module")

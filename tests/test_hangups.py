@@ -7,19 +7,15 @@ hear that its client has left; the hang-up is the event the test waits for, neve
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import threading
-from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
-import uvicorn
 
-from blkg.cli import uvicorn_options
 from blkg.config import Limits
 from blkg.web.connections import GuardedHttpToolsProtocol
-from tests.conftest import free_port, wait_for
+from tests.conftest import serving_in_thread
 from tests.raw_http import connect
 
 GET = b"GET /%d HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -44,27 +40,11 @@ class Listening:
             self.all_told.set()
 
 
-@contextlib.contextmanager
-def serving(app) -> Iterator[int]:
-    port = free_port()
-    options = {**uvicorn_options(Limits()), "log_config": None}
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **options))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        wait_for(lambda: server.started or not thread.is_alive(), "the server to start")
-        assert server.started, "the server did not start"
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-
-
 @pytest.mark.parametrize("pipelined", [1, 2, 3])
 def test_every_request_of_a_client_that_hangs_up_learns_it(pipelined):
     app = Listening()
     app.expected = 1
-    with serving(app) as port:
+    with serving_in_thread(app, Limits()) as port:
         sock = connect(port)
         try:
             sock.sendall(b"".join(GET % n for n in range(pipelined)))

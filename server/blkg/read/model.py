@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rdflib import DCTERMS, SDO, SKOS, URIRef
 
@@ -34,6 +34,27 @@ FACT_QUOTATIONS = (
     "The words of its sources that state it, verbatim, in the order of their ids; empty where "
     "none is quoted."
 )
+
+
+# The declarations most classes share.
+def stated_by() -> Any:
+    """The sources that state the node (dcterms:source), ordered by key."""
+    return fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+
+
+def quoted() -> Any:
+    """The quotations that state the node (blf:quotation), in the order of their ids."""
+    return fact(BLF.quotation, FACT_QUOTATIONS, reading="quotations", many=True)
+
+
+def from_iri(about: str) -> Any:
+    """The last segment of the node's IRI."""
+    return fact(reading="slug", about=about)
+
+
+def named(about: str) -> Any:
+    """The node's label."""
+    return fact(LABEL, about, reading="label")
 
 
 class Value(Enum):
@@ -118,8 +139,8 @@ class Source(Node):
     rdf_class = DCTERMS.BibliographicResource
     about = "A publication or web page the graph's facts are taken from."
 
-    key: str = fact(reading="slug", about="Short key of the source, e.g. 'marzano-2005'.")
-    label: str = fact(LABEL, "Short human-readable name (authors and year).", reading="label")
+    key: str = from_iri("Short key of the source, e.g. 'marzano-2005'.")
+    label: str = named("Short human-readable name (authors and year).")
     title: str | None = fact(DCTERMS.title, "Title of the work.", optional=True)
     creators: list[str] = fact(DCTERMS.creator, "Authors, in citation order.", many=True)
     issued: str | None = fact(DCTERMS.issued, "Year (or year and month) of issue.", optional=True)
@@ -160,28 +181,28 @@ class Concept(Node):
         "instructional methods, outcome domains."
     )
 
-    slug: str = fact(reading="slug", about="Stable identifier, the last segment of the IRI.")
+    slug: str = from_iri("Stable identifier, the last segment of the IRI.")
     scheme: str = fact(
         SKOS.inScheme, "Slug of the concept scheme the concept is in.", reading="slug"
     )
     number: int | None = fact(BLF.number, optional=True)
-    name: str = fact(LABEL, "Preferred English label.", reading="label")
+    name: str = named("Preferred English label.")
     alt_names: list[str] = fact(SKOS.altLabel, "Other names the sources use.", many=True)
     definition: str | None = fact(
         SKOS.definition,
         "Definition in the project's own words; null where no source gives the content.",
         optional=True,
     )
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    sources: list[Source] = stated_by()
 
 
 @dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Component(Node):
     rdf_class = BLF.Component
 
-    slug: str = fact(reading="slug", about="Stable identifier, e.g. 'purposeful-community'.")
+    slug: str = from_iri("Stable identifier, e.g. 'purposeful-community'.")
     number: int | None = fact(BLF.number, optional=True)
-    name: str = fact(LABEL, "The component's name.", reading="label")
+    name: str = named("The component's name.")
     alt_names: list[str] = fact(SKOS.altLabel, "Other names the sources use for it.", many=True)
     definition: str | None = fact(
         SKOS.definition, "Definition in the project's words.", optional=True
@@ -190,7 +211,7 @@ class Component(Node):
         about="The qualified links to the responsibilities it groups, ordered by number.",
         many=True,
     )
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    sources: list[Source] = stated_by()
     # Published by resolvers that filter them (blkg.api.types.framework).
     responsibilities: list[Responsibility] = field(default_factory=list)
     focuses: list[SessionFocus] = field(default_factory=list)
@@ -215,13 +236,13 @@ class Correlation:
 class Responsibility(Node):
     rdf_class = BLF.Responsibility
 
-    slug: str = fact(reading="slug", about="Stable identifier, e.g. 'situational-awareness'.")
+    slug: str = from_iri("Stable identifier, e.g. 'situational-awareness'.")
     number: int = fact(
         BLF.number,
         "Position in the order of Figure 4.1 of Marzano et al. (2005); the numbers after those "
         "the figure shows continue its order by inference (see the data's notes).",
     )
-    name: str = fact(LABEL, "The responsibility's name.", reading="label")
+    name: str = named("The responsibility's name.")
     definition: str = fact(SKOS.definition, "What it is about, in the project's words.")
     correlation: Correlation | None = fact(
         BLF.correlation,
@@ -241,7 +262,7 @@ class Responsibility(Node):
     session_links: list[SessionLink] = fact(
         about="The sessions that address it, with basis, components and sources.", many=True
     )
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    sources: list[Source] = stated_by()
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -350,21 +371,21 @@ class LearningOutcome(Node):
     number: int = fact(BLF.number, "Position among the session's outcomes.")
     text: str = fact(BLF.text)
     session: Session = fact(BLF.learningOutcomeOf)
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    sources: list[Source] = stated_by()
 
 
 @dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class KnowledgeType(Node):
     rdf_class = BLF.KnowledgeType
 
-    slug: str = fact(reading="slug", about="Stable identifier, e.g. 'declarative'.")
+    slug: str = from_iri("Stable identifier, e.g. 'declarative'.")
     number: int | None = fact(BLF.number, optional=True)
-    name: str = fact(LABEL, "The knowledge type's name.", reading="label")
+    name: str = named("The knowledge type's name.")
     question: str | None = fact(BLF.guidingQuestion, optional=True)
     definition: str | None = fact(
         SKOS.definition, "What it is, in the project's words.", optional=True
     )
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    sources: list[Source] = stated_by()
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -372,7 +393,7 @@ class Session(Node):
     rdf_class = BLF.Session
 
     number: int = fact(BLF.number, "The session's number.")
-    title: str = fact(LABEL, "The session's title as the brochure gives it.", reading="label")
+    title: str = named("The session's title as the brochure gives it.")
     year: int = fact(BLF.year)
     days: int = fact(BLF.days)
     description: str | None = fact(
@@ -414,7 +435,7 @@ class Session(Node):
     treatment: Treatment | None = fact(
         about="Its depth with the basis, quotations and rationale it rests on.", optional=True
     )
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    sources: list[Source] = stated_by()
 
     def treats_at_least(self, depth: Depth | None, bases: set[Basis] | None = None) -> bool:
         """Whether it treats what it addresses at `depth` or deeper (None: any, or none), on
@@ -434,7 +455,7 @@ class ProgramYear(Node):
     rdf_class = BLF.ProgramYear
 
     year: int = fact(BLF.year, "The year's number.")
-    label: str = fact(LABEL, "The year with its theme.", reading="label")
+    label: str = named("The year with its theme.")
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -447,16 +468,16 @@ class ProgramOutcome(Node):
     year: int | None = fact(
         BLF.year, "The consortium year of an annual outcome; null for the others.", optional=True
     )
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    sources: list[Source] = stated_by()
 
 
 @dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Practice(Node):
     rdf_class = BLF.ResearchPractice
 
-    slug: str = fact(reading="slug", about="Stable identifier of the practice.")
+    slug: str = from_iri("Stable identifier of the practice.")
     number: int | None = fact(BLF.number, "Position in the source's list.", optional=True)
-    name: str = fact(LABEL, "The practice's name.", reading="label")
+    name: str = named("The practice's name.")
     definition: str | None = fact(
         SKOS.definition, "What it is, in the project's words.", optional=True
     )
@@ -464,19 +485,19 @@ class Practice(Node):
     coverages: list[PracticeCoverage] = fact(
         about="The sessions that deal with this practice, with basis and rationale.", many=True
     )
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    sources: list[Source] = stated_by()
 
 
 @dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Rating(Node):
     rdf_class = BLF.EffectivenessRating
 
-    slug: str = fact(reading="slug", about="Stable identifier, e.g. 'potentially-positive'.")
+    slug: str = from_iri("Stable identifier, e.g. 'potentially-positive'.")
     number: int | None = fact(BLF.number, "Position on the scale.", optional=True)
-    name: str = fact(LABEL, "The rating's name.", reading="label")
+    name: str = named("The rating's name.")
     definition: str | None = fact(SKOS.definition, "What evidence earns it.", optional=True)
     interpretation: str | None = fact(BLF.interpretation, optional=True)
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    sources: list[Source] = stated_by()
 
 
 @dataclass(eq=False, slots=True, repr=False)
@@ -484,7 +505,7 @@ class Finding(Node):
     rdf_class = BLF.Finding
 
     kind: FindingKind = fact(about="What kind of finding it is.")
-    label: str = fact(LABEL, "A short name for the finding.", reading="label")
+    label: str = named("A short name for the finding.")
     text: str | None = fact(BLF.text, "The finding in words, where recorded.", optional=True)
     outcome_domain: Concept | None = fact(BLF.outcomeDomain, optional=True)
     rating: Rating | None = fact(BLF.effectivenessRating, optional=True)
@@ -499,33 +520,29 @@ class Finding(Node):
     first_year_covered: int | None = fact(BLF.firstYearCovered, reading="year", optional=True)
     last_year_covered: int | None = fact(BLF.lastYearCovered, reading="year", optional=True)
     interpretation: str | None = fact(BLF.interpretation, optional=True)
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
-    quotations: list[Quotation] = fact(
-        BLF.quotation, FACT_QUOTATIONS, reading="quotations", many=True
-    )
+    sources: list[Source] = stated_by()
+    quotations: list[Quotation] = quoted()
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class Study(Node):
     rdf_class = BLF.Study
 
-    label: str = fact(LABEL, "The study's short name.", reading="label")
+    label: str = named("The study's short name.")
     design: str | None = fact(BLF.design, optional=True)
     setting: str | None = fact(BLF.setting, optional=True)
     comparison_condition: str | None = fact(BLF.comparisonCondition, optional=True)
     principals: int | None = fact(BLF.principalCount, optional=True)
     findings: list[Finding] = fact(BLF.hasFinding, "What its authors report.", many=True)
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
-    quotations: list[Quotation] = fact(
-        BLF.quotation, FACT_QUOTATIONS, reading="quotations", many=True
-    )
+    sources: list[Source] = stated_by()
+    quotations: list[Quotation] = quoted()
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class Review(Node):
     rdf_class = BLF.EvidenceReview
 
-    label: str = fact(LABEL, "The review's short name.", reading="label")
+    label: str = named("The review's short name.")
     studies_identified: int | None = fact(BLF.studiesIdentified, optional=True)
     studies_meeting_standards: int | None = fact(BLF.studiesMeetingStandards, optional=True)
     standards_version: str | None = fact(BLF.standardsVersion, optional=True)
@@ -534,17 +551,15 @@ class Review(Node):
     reviewed_studies: list[Study] = fact(BLF.reviewedStudy, many=True)
     findings: list[Finding] = fact(BLF.hasFinding, "The review's findings.", many=True)
     unknown_effect_domains: list[Concept] = fact(BLF.unknownEffectDomain, many=True)
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
-    quotations: list[Quotation] = fact(
-        BLF.quotation, FACT_QUOTATIONS, reading="quotations", many=True
-    )
+    sources: list[Source] = stated_by()
+    quotations: list[Quotation] = quoted()
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class ProgramElement(Node):
     rdf_class = BLF.ProgramElement
 
-    label: str = fact(LABEL, "The element's name.", reading="label")
+    label: str = named("The element's name.")
     description: str | None = fact(
         DCTERMS.description, "What it is, in the project's words.", optional=True
     )
@@ -555,14 +570,14 @@ class ProgramElement(Node):
     max_days: int | None = fact(BLF.maxDays, optional=True)
     on_request: bool | None = fact(BLF.onRequest, optional=True)
     methods: list[Concept] = fact(BLF.method, many=True)
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    sources: list[Source] = stated_by()
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class ProgramModel(Node):
     rdf_class = BLF.ProgramModel
 
-    label: str = fact(LABEL, "The model's name.", reading="label")
+    label: str = named("The model's name.")
     description: str | None = fact(
         DCTERMS.description, "What it is, in the project's words.", optional=True
     )
@@ -572,14 +587,14 @@ class ProgramModel(Node):
     cost_drivers: list[str] = fact(BLF.costDriver, many=True)
     elements: list[ProgramElement] = fact(BLF.hasElement, many=True)
     knowledge_types: list[KnowledgeType] = fact(BLF.developsKnowledgeType, many=True)
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    sources: list[Source] = stated_by()
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class Offering(Node):
     rdf_class = BLF.Offering
 
-    label: str = fact(LABEL, "The offering's name.", reading="label")
+    label: str = named("The offering's name.")
     price: float | None = fact(SDO.price, "The price, in `currency`.", optional=True)
     currency: str | None = fact(
         SDO.priceCurrency, "ISO 4217 currency code of the price.", optional=True
@@ -591,14 +606,14 @@ class Offering(Node):
     includes: list[str] = fact(BLF.includes, many=True)
     first_year_price: float | None = fact(BLF.firstYearPrice, optional=True)
     first_year_discount: float | None = fact(BLF.firstYearDiscount, optional=True)
-    sources: list[Source] = fact(DCTERMS.source, SOURCES, reading="sources", many=True)
+    sources: list[Source] = stated_by()
 
 
 @dataclass(eq=False, slots=True, repr=False)
 class Framework(Node):
     rdf_class = BLF.Framework
 
-    name: str = fact(LABEL, "The framework's name.", reading="label")
+    name: str = named("The framework's name.")
     alt_names: list[str] = fact(SKOS.altLabel, "Other names of the framework.")
     definition: str | None = fact(SKOS.definition, "What the framework is, in our words.")
     components: list[Component] = fact(BLF.hasComponent, "Its components, in order.")

@@ -21,6 +21,7 @@ ends its request here quietly: there is nobody to answer, and nothing went wrong
 from __future__ import annotations
 
 from starlette.requests import ClientDisconnect
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from blkg.codes import Code
 from blkg.errors import RETRY_AFTER_SECONDS, Refusal
@@ -32,13 +33,13 @@ EXEMPT = frozenset({"/health"})
 class AdmissionLimit:
     """Pure ASGI middleware: refuse HTTP requests past `limit` being answered with a 503."""
 
-    def __init__(self, app, limit: int, exempt: frozenset[str] = EXEMPT):
+    def __init__(self, app: ASGIApp, limit: int, exempt: frozenset[str] = EXEMPT) -> None:
         self.app = app
         self.limit = max(1, limit)
         self.exempt = exempt
         self.in_flight = 0
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in self.exempt:
             await self.app(scope, receive, send)
             return
@@ -54,7 +55,7 @@ class AdmissionLimit:
                 held = False
                 self.in_flight -= 1
 
-        async def send_releasing(message) -> None:
+        async def send_releasing(message: Message) -> None:
             if message["type"] == "http.response.start":
                 release()  # the answer is ready; delivering it is the connection's business
             await send(message)
@@ -66,7 +67,7 @@ class AdmissionLimit:
         finally:
             release()
 
-    async def _overloaded(self, scope, receive, send) -> None:
+    async def _overloaded(self, scope: Scope, receive: Receive, send: Send) -> None:
         refusal = Refusal(
             Code.OVERLOADED,
             f"The server is answering as many requests as it allows at once ({self.limit}); "

@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -19,12 +23,12 @@ class CachedResponse:
     headers: tuple[tuple[bytes, bytes], ...] = ()  # Content-Length and -Type, as ASGI sends them
 
 
-class LRU:
+class LRU(Generic[K, V]):
     """At most `max_entries` values; the least recently used goes first."""
 
     def __init__(self, max_entries: int):
         self.max_entries = max_entries
-        self._entries: OrderedDict[Hashable, object] = OrderedDict()
+        self._entries: OrderedDict[K, V] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -32,13 +36,13 @@ class LRU:
     def __contains__(self, key: Hashable) -> bool:
         return key in self._entries
 
-    def get(self, key: Hashable):
+    def get(self, key: K) -> V | None:
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
         return entry
 
-    def put(self, key: Hashable, value) -> None:
+    def put(self, key: K, value: V) -> None:
         self._entries[key] = value
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
@@ -56,7 +60,7 @@ def footprint(key: bytes, entry: CachedResponse) -> int:
     return ENTRY_BYTES + len(entry.body) + len(key) + len(entry.etag) + headers
 
 
-class ResponseCache(LRU):
+class ResponseCache(LRU[bytes, CachedResponse]):
     """Finished responses under the digests of their requests, bounded by what they hold.
 
     Keys are digests (bytes), so a key's size does not depend on the request it stands for."""

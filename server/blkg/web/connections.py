@@ -64,6 +64,7 @@ methods; widen the pins only after the connection tests pass on the new release.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import functools
@@ -72,14 +73,20 @@ import struct
 import termios
 from collections.abc import Callable
 from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, cast
 
 import httptools
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
 from blkg.codes import Code
 from blkg.config import Limits
 from blkg.errors import Refusal
 from blkg.web.negotiation import MAX_MEDIA_RANGES, count_media_ranges
+
+if TYPE_CHECKING:
+    # The application type of uvicorn's own signatures (`_start_asgi_task`); its module is
+    # private, so it is read for type checking only.
+    from uvicorn._types import ASGI3Application
 
 SERVED_VERSIONS = frozenset({"1.0", "1.1"})
 # What a head holds besides its target and headers: the shortest method, spaces, version and
@@ -140,7 +147,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with deadlines for heads, bodies and answers, a head size
     limit, requests handed on only once whole, and no log lines for a client's mistakes."""
 
-    def __init__(self, *args, limits: Limits | None = None, **kwargs):
+    # uvicorn's own arguments (config, server state, ...) pass through as it gives them.
+    def __init__(self, *args: Any, limits: Limits | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limits = Limits() if limits is None else limits
         self.head_timeout = limits.header_timeout_seconds
@@ -148,8 +156,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self.send_timeout = limits.send_timeout_seconds
         self.max_head_bytes = limits.max_header_bytes
         self.max_body_bytes = limits.max_body_bytes
-        self.timer = None  # the one deadline armed for receiving, of a head or of a body
-        self.send_timer = None  # the deadline of an answer waiting for its client
+        # The one deadline armed for receiving, of a head or of a body.
+        self.timer: asyncio.TimerHandle | None = None
+        # The deadline of an answer waiting for its client.
+        self.send_timer: asyncio.TimerHandle | None = None
         self.reading_head = False  # between a request's first byte and its last header
         self.in_message = False  # between a request's first byte and its last body byte
         self.messages_begun = 0
@@ -160,20 +170,26 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self.request_line: bytes | None = None  # the start of a head, until its line is checked
         self.refusal: Refusal | None = None  # why a parser callback stopped the parser
         self.pending: Refusal | None = None  # a refusal waiting for earlier answers to go
-        self.parsed_cycle = None  # the cycle of the request being parsed, once its head is
-        self.waiting = None  # (cycle, app) of a request whose body is still arriving
-        self.running = None  # the cycle last handed to the application
+        # The cycle of the request being parsed, once its head is.
+        self.parsed_cycle: RequestResponseCycle | None = None
+        # (cycle, app) of a request whose body is still arriving.
+        self.waiting: tuple[RequestResponseCycle, ASGI3Application] | None = None
+        # The cycle last handed to the application.
+        self.running: RequestResponseCycle | None = None
 
     # -- the connection ----------------------------------------------------------------------
 
-    def connection_made(self, transport) -> None:
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # asyncio types the argument as any transport; a stream server, as uvicorn runs, gives
+        # its protocols a read-write `Transport` (the type uvicorn's own override declares).
+        transport = cast(asyncio.Transport, transport)
         super().connection_made(transport)
         # Pause (and start the send deadline) as soon as anything waits for the client, resume
         # once nothing does: the deadline then measures exactly how long the client lags.
         transport.set_write_buffer_limits(high=0, low=0)
         self._arm(self.head_timeout, self._head_timed_out)
 
-    def connection_lost(self, exc) -> None:
+    def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         self._stop_send_deadline()
         self.waiting = None
@@ -339,7 +355,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     # -- handing a whole request to the application ------------------------------------------
 
-    def _start_asgi_task(self, cycle, app) -> None:
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: ASGI3Application) -> None:
         if cycle.more_body and not self._declared_too_large(cycle):
             self.waiting = (cycle, app)
             self._continue(cycle)
@@ -347,21 +363,22 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._run(cycle, app)
 
     def _start_waiting(self) -> None:
+        assert self.waiting is not None  # its callers start it only when a request waits
         cycle, app = self.waiting
         self.waiting = None
         self._run(cycle, app)
 
-    def _run(self, cycle, app) -> None:
+    def _run(self, cycle: RequestResponseCycle, app: ASGI3Application) -> None:
         self.running = cycle
         super()._start_asgi_task(cycle, app)
 
-    def _declared_too_large(self, cycle) -> bool:
+    def _declared_too_large(self, cycle: RequestResponseCycle) -> bool:
         for name, value in cycle.scope["headers"]:
             if name == b"content-length":
                 return value.isdigit() and int(value) > self.max_body_bytes
         return False
 
-    def _continue(self, cycle) -> None:
+    def _continue(self, cycle: RequestResponseCycle) -> None:
         """Ask for the body now (`Expect: 100-continue`): the application, which uvicorn would
         let ask for it, sees the request only once the body is here."""
         if cycle.waiting_for_100_continue and not self.transport.is_closing():
@@ -433,11 +450,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     # -- the receiving deadlines -------------------------------------------------------------
 
-    def _arm(self, seconds: float, callback) -> None:
+    def _arm(self, seconds: float, callback: Callable[[], None]) -> None:
         self._disarm()
         self.timer = self.loop.call_later(seconds, callback)
 
-    def _arm_once(self, seconds: float, callback) -> None:
+    def _arm_once(self, seconds: float, callback: Callable[[], None]) -> None:
         if self.timer is None:
             self._arm(seconds, callback)
 
@@ -481,7 +498,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             count = fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0")
         except (OSError, ValueError):  # ValueError: closed under us (its descriptor is -1)
             return False
-        return struct.unpack("i", count)[0] > 0
+        unread: int = struct.unpack("i", count)[0]
+        return unread > 0
 
     def _body_timed_out(self) -> None:
         self.timer = None

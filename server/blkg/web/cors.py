@@ -13,6 +13,7 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
+from starlette.types import ASGIApp
 
 from blkg.codes import Code
 from blkg.errors import Refusal
@@ -26,7 +27,7 @@ EXPOSED_HEADERS = ("ETag", "Retry-After")
 class ReadOnlyCORS(CORSMiddleware):
     """Starlette's CORS middleware with the policy above and coded JSON refusals."""
 
-    def __init__(self, app):
+    def __init__(self, app: ASGIApp) -> None:
         super().__init__(
             app,
             allow_origins=["*"],

@@ -15,7 +15,7 @@ so. Answers are cached once computed, with their ETag (a digest of their bytes).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
@@ -53,9 +53,11 @@ class Dereferencer:
         self.graph = graph
         self.describer = Describer(graph)
         self.pages = PageBuilder(self.describer, graph.settings)
-        self.rendered = LRU(1024)
+        self.rendered: LRU[tuple[str, str], Tagged] = LRU(1024)
 
-    def endpoint(self, lookup: Lookup, index: bool = False):
+    def endpoint(
+        self, lookup: Lookup, index: bool = False
+    ) -> Callable[[Request], Awaitable[Response]]:
         async def describe(request: Request) -> Response:
             try:
                 representation = negotiate(request, OFFERED)

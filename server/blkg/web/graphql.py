@@ -12,10 +12,12 @@ messages.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 
 import orjson
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from blkg.api.execution import Gone, GraphQLService
 from blkg.codes import Code
@@ -28,19 +30,21 @@ ALLOWED_METHODS = "GET, POST"
 JSON_TYPES = ("application/json", "application/graphql-response+json")
 JSON_BYTES = JSON.encode()
 
+Variables = dict[str, object]  # a request's GraphQL variables, as decoded from JSON
+
 
 class GraphQLEndpoint:
     """Answers GraphQL requests against one schema and one catalog (the root value)."""
 
     def __init__(
         self, service: GraphQLService, cache: ResponseCache, max_body: int, ide_page: bytes
-    ):
+    ) -> None:
         self.service = service
         self.cache = cache
         self.max_body = max_body
         self.ide_page = ide_page
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """ASGI entry point: Starlette mounts a class instance as an ASGI app."""
         if scope["method"] == "POST":
             try:
@@ -75,7 +79,7 @@ class GraphQLEndpoint:
 
     # -- POST ----------------------------------------------------------------------------
 
-    async def _post(self, scope, receive) -> CachedResponse:
+    async def _post(self, scope: Scope, receive: Receive) -> CachedResponse:
         _check_content_type(scope)
         body = await read_body(scope, receive, self.max_body)
         key = hashlib.sha256(body).digest()
@@ -114,7 +118,13 @@ class GraphQLEndpoint:
 
     # -- execution -----------------------------------------------------------------------
 
-    async def _answer(self, query: str, variables: dict | None, operation: str | None, gone):
+    async def _answer(
+        self,
+        query: str,
+        variables: Variables | None,
+        operation: str | None,
+        gone: Callable[[], Awaitable[bool]],
+    ) -> CachedResponse:
         # `Busy` (503 GRAPHQL_BUSY) is a refusal: it passes through, never cached, as the same
         # request may be answered a moment later.
         try:
@@ -129,7 +139,7 @@ def _finished(status: int, body: bytes) -> CachedResponse:
     return CachedResponse(status, body, '"' + hashlib.sha1(body).hexdigest() + '"', headers)
 
 
-def _check_content_type(scope) -> None:
+def _check_content_type(scope: Scope) -> None:
     """Refuse a body that is not JSON (by the request's first Content-Type)."""
     content_type = next((v for n, v in scope["headers"] if n == b"content-type"), b"")
     media_type = content_type.decode("latin-1").split(";")[0].strip().lower()
@@ -140,11 +150,11 @@ def _check_content_type(scope) -> None:
         )
 
 
-def _parse_post(body: bytes) -> tuple[str, dict | None, str | None]:
+def _parse_post(body: bytes) -> tuple[str, Variables | None, str | None]:
     if not body.strip():
         raise Refusal(Code.BAD_REQUEST, 'Empty request body: send {"query": "..."}.')
     try:
-        document = orjson.loads(body)
+        document: object = orjson.loads(body)
     except orjson.JSONDecodeError as error:
         raise Refusal(Code.BAD_REQUEST, f"The request body is not valid JSON: {error}.") from None
     if not isinstance(document, dict):
@@ -161,11 +171,11 @@ def _parse_post(body: bytes) -> tuple[str, dict | None, str | None]:
     return query, variables, operation
 
 
-def _parse_variables(raw: str | None) -> dict | None:
+def _parse_variables(raw: str | None) -> Variables | None:
     if raw is None or raw == "":
         return None
     try:
-        variables = orjson.loads(raw)
+        variables: object = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise Refusal(Code.BAD_REQUEST, "'variables' is not valid JSON.") from None
     if variables is not None and not isinstance(variables, dict):
@@ -173,11 +183,11 @@ def _parse_variables(raw: str | None) -> dict | None:
     return variables
 
 
-def _cache_headers(cached: CachedResponse) -> dict:
+def _cache_headers(cached: CachedResponse) -> dict[str, str]:
     return {"ETag": cached.etag, "Cache-Control": "public, max-age=300"}
 
 
-def _send(cached: CachedResponse, headers: dict | None = None) -> Response:
+def _send(cached: CachedResponse, headers: dict[str, str] | None = None) -> Response:
     return Response(cached.body, status_code=cached.status_code, headers=headers, media_type=JSON)
 
 

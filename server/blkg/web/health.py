@@ -8,20 +8,26 @@ failing to start, for instance for want of file descriptors); `"ok"` otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 from blkg.graph import KnowledgeGraph
+from blkg.sparql.engine import PoolStatus, QueryEngine
 from blkg.web.responses import json_response
 
 
-def health_endpoint(graph: KnowledgeGraph):
+def health_endpoint(graph: KnowledgeGraph) -> Callable[[Request], Awaitable[Response]]:
     counts = graph.triple_counts()
-    fixed = {"version": graph.version, "triples": {**counts, "total": sum(counts.values())}}
+    fixed: dict[str, object] = {
+        "version": graph.version,
+        "triples": {**counts, "total": sum(counts.values())},
+    }
 
     async def health(request: Request) -> Response:
-        body = {"status": "ok", **fixed}
-        engine = getattr(request.app.state, "sparql", None)
+        body: dict[str, object] = {"status": "ok", **fixed}
+        engine: QueryEngine | None = getattr(request.app.state, "sparql", None)
         if engine is not None:
             body.update(_sparql(engine.status()))
         return json_response(body, headers={"Cache-Control": "no-store"})
@@ -29,9 +35,14 @@ def health_endpoint(graph: KnowledgeGraph):
     return health
 
 
-def _sparql(pool) -> dict:
+def _sparql(pool: PoolStatus) -> dict[str, object]:
     """The pool's part of the body: its workers, and when it is short, `degraded`."""
-    state = {"workers": pool.running, "size": pool.size, "busy": pool.busy, "waiting": pool.waiting}
+    state: dict[str, int | str] = {
+        "workers": pool.running,
+        "size": pool.size,
+        "busy": pool.busy,
+        "waiting": pool.waiting,
+    }
     if not pool.short:
         return {"sparql": state}
     state["problem"] = pool.problem or "workers are being restarted"

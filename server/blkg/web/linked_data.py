@@ -13,7 +13,7 @@ from blkg.web.cache import LRU
 from blkg.web.context import context_routes
 from blkg.web.dereference import dereference_routes
 from blkg.web.downloads import download_routes
-from blkg.web.sparql import sparql_routes
+from blkg.web.sparql import AnswerCache, sparql_routes
 from blkg.web.void import void_routes
 
 
@@ -26,7 +26,7 @@ class LinkedData:
 def linked_data(graph: KnowledgeGraph) -> LinkedData:
     settings = graph.settings
     engine = engine_for(graph)
-    answers = LRU(256 if settings.response_cache else 0)
+    answers: AnswerCache = LRU(256 if settings.response_cache else 0)
     routes = [
         *download_routes(graph),
         *context_routes(graph),  # before /def/{version}

@@ -90,9 +90,10 @@ def _parse_range(entry: str, position: int) -> MediaRange | None:
     for param in params:
         name, _, value = param.partition("=")
         if name.strip().lower() == "q":
-            q = _weight(value.strip())
-            if q is None:
+            weight = _weight(value.strip())
+            if weight is None:
                 return None
+            q = weight
     return MediaRange(kind, sub, q, position)
 
 
@@ -124,7 +125,9 @@ def _deciding_ranges(ranges: list[MediaRange]) -> dict[str, MediaRange]:
     return deciding
 
 
-def _preference(deciding: dict[str, MediaRange], media_type: str, rank: int):
+def _preference(
+    deciding: dict[str, MediaRange], media_type: str, rank: int
+) -> tuple[float, int, int, int] | None:
     """(q, specificity, client's order, our order) of `media_type`, or None if no range
     matches it: the most specific matching range decides (RFC 9110, section 12.5.1)."""
     kind = media_type.partition("/")[0]

@@ -18,7 +18,7 @@ HTML = "text/html"
 HTML_TYPES: dict[str, str] = {HTML: "html", "application/xhtml+xml": "html"}
 
 
-def rdf_response(body: bytes, format_name: str, headers: dict[str, str] | None = None):
+def rdf_response(body: bytes, format_name: str, headers: dict[str, str] | None = None) -> Response:
     return Response(body, media_type=FORMATS[format_name].media_type, headers=headers)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import orjson
 from starlette.responses import Response
 
@@ -16,7 +18,9 @@ class JSONBytes(Response):
     media_type = JSON
 
 
-def json_response(content: object, status_code: int = 200, headers: dict | None = None):
+def json_response(
+    content: object, status_code: int = 200, headers: Mapping[str, str] | None = None
+) -> JSONBytes:
     return JSONBytes(orjson.dumps(content), status_code=status_code, headers=headers)
 
 

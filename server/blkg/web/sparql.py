@@ -21,7 +21,9 @@ a repeated query costs nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import parse_qs
 
 from starlette.requests import Request
@@ -32,7 +34,7 @@ from blkg.codes import Code
 from blkg.config import Limits
 from blkg.errors import RETRY_AFTER_SECONDS, Refusal
 from blkg.formats import FORMATS, Use, media_types
-from blkg.sparql.engine import EngineBusy, QueryEngine, QueryTimeout, WorkerLost
+from blkg.sparql.engine import Answer, EngineBusy, QueryEngine, QueryTimeout, WorkerLost
 from blkg.web.bodies import read_body
 from blkg.web.cache import LRU
 from blkg.web.negotiation import negotiate
@@ -56,10 +58,17 @@ class QueryRequest:
     named_graphs: tuple[str, ...]
 
 
+# Cached answers: (query, result format, graph format) -> (media type, body).
+AnswerCache = LRU[tuple[QueryRequest, str | None, str | None], tuple[str, bytes]]
+# `Code(value)` is the Enum lookup of a code by its value, but mypy checks such a call against
+# the `__new__` that builds the members (value, status, meaning); the cast names the lookup.
+_code_of = cast(Callable[[str], Code], Code)
+
+
 class SparqlEndpoint:
     """Reads protocol requests, asks the engine, writes the answer or a coded error."""
 
-    def __init__(self, engine: QueryEngine, limits: Limits, cache: LRU):
+    def __init__(self, engine: QueryEngine, limits: Limits, cache: AnswerCache):
         self.engine = engine
         self.limits = limits
         self.cache = cache
@@ -101,7 +110,9 @@ class SparqlEndpoint:
 
     # -- answering -------------------------------------------------------------------------
 
-    async def _answer(self, query: QueryRequest, results: str | None, graph: str | None):
+    async def _answer(
+        self, query: QueryRequest, results: str | None, graph: str | None
+    ) -> Response:
         key = (query, results, graph)
         cached = self.cache.get(key)
         if cached is not None:
@@ -109,7 +120,7 @@ class SparqlEndpoint:
         answer = await self._run(query, results, graph)
         header = answer.header
         if not header["ok"]:
-            code = Code(header["code"])
+            code = _code_of(header["code"])
             if code == Code.NOT_ACCEPTABLE:
                 raise _not_acceptable_for(header["form"])
             raise Refusal(code, header["message"])
@@ -118,7 +129,7 @@ class SparqlEndpoint:
             self.cache.put(key, (media_type, answer.body))
         return Response(answer.body, media_type=media_type, headers={"Vary": "Accept"})
 
-    async def _run(self, query: QueryRequest, results: str | None, graph: str | None):
+    async def _run(self, query: QueryRequest, results: str | None, graph: str | None) -> Answer:
         request = {
             "query": query.query,
             "results": results,
@@ -184,7 +195,7 @@ def _query_request(parameters: dict[str, list[str]]) -> QueryRequest:
 
 
 def _formats(request: Request) -> tuple[str | None, str | None]:
-    chosen = []
+    chosen: list[str | None] = []
     for offered in (RESULT_TYPES, GRAPH_TYPES):
         try:
             chosen.append(negotiate(request, offered))
@@ -227,7 +238,7 @@ def _update_refused() -> Refusal:
     )
 
 
-def sparql_routes(engine: QueryEngine, limits: Limits, cache: LRU) -> list[Route]:
+def sparql_routes(engine: QueryEngine, limits: Limits, cache: AnswerCache) -> list[Route]:
     endpoint = SparqlEndpoint(engine, limits, cache)
     return [Route("/sparql", endpoint.handle, methods=["GET", "HEAD", "POST"])]
 

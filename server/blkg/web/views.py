@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 from rdflib import DCTERMS, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -33,6 +34,9 @@ MAP_NOTICE = (
 # What a qualified link rests on, shown beside every link a page lists, in this order.
 QUALIFIERS = (BLF.basis, BLF.depth, BLF.rationale, BLF.quotation)
 
+Triple = tuple[Node, Node, Node]
+Alternate = tuple[str, str, str]  # a format's name, its media type, the link to it
+
 
 def local_href(iri: str, settings: Settings) -> str | None:
     """The path on this server that resolves `iri`, or None if it is not one of ours."""
@@ -54,7 +58,7 @@ class PageBuilder:
         self.inferred = URIRef(settings.graph_iri("inferred"))
         self.namespaces = describer.everything.namespace_manager
 
-    def resource_page(self, description: Description, alternates: list) -> Page:
+    def resource_page(self, description: Description, alternates: list[Alternate]) -> Page:
         union = description.union()
         derived = description.parts.get(self.inferred, Graph())
         sections = [self._section(union, derived, s) for s in description.subjects]
@@ -69,7 +73,7 @@ class PageBuilder:
         nodes = set(union.subjects()) | {o for o in union.objects() if isinstance(o, URIRef)}
         return any((n, RDF.type, kind) in everything for n in nodes for kind in MAP_LINKS)
 
-    def index_page(self, description: Description, alternates: list) -> Page:
+    def index_page(self, description: Description, alternates: list[Alternate]) -> Page:
         """A named graph: what it holds, grouped by type."""
         (triples,) = description.parts.values()
         section = Section(self.name(description.iri), str(description.iri))
@@ -92,7 +96,8 @@ class PageBuilder:
             return str(iri)
         return f"{prefix}:{local}"
 
-    def href(self, iri: URIRef) -> str:
+    def href(self, iri: Node) -> str:
+        """The link to `iri`: its path on this server if it is one of ours, else its text."""
         return local_href(str(iri), self.settings) or str(iri)
 
     def _link(self, node: Node) -> str | None:
@@ -111,14 +116,23 @@ class PageBuilder:
         section.incoming = self._rows(union, derived, incoming, lambda t: t[0], 0)
         return section
 
-    def _rows(self, union, derived, triples, end, depth: int) -> list[Row]:
-        grouped: dict[URIRef, list[Value]] = defaultdict(list)
+    def _rows(
+        self,
+        union: Graph,
+        derived: Graph,
+        triples: Iterable[Triple],
+        end: Callable[[Triple], Node],
+        depth: int,
+    ) -> list[Row]:
+        grouped: dict[Node, list[Value]] = defaultdict(list)
         for triple in triples:
             grouped[triple[1]].append(self._value(union, derived, triple, depth, end(triple)))
         rows = [Row(self.name(p), self.href(p), _by_text(values)) for p, values in grouped.items()]
         return sorted(rows, key=lambda row: row.label.lower())
 
-    def _value(self, union, derived, triple, depth: int, node: Node | None = None) -> Value:
+    def _value(
+        self, union: Graph, derived: Graph, triple: Triple, depth: int, node: Node | None = None
+    ) -> Value:
         node = triple[2] if node is None else node
         is_derived = triple in derived
         if isinstance(node, Literal):
@@ -182,9 +196,9 @@ class PageBuilder:
         return ""
 
     def _by_type(self, triples: Graph) -> list[Row]:
-        members: dict[Node, set[Node]] = defaultdict(set)
+        members: dict[Node | None, set[Node]] = defaultdict(set)
         for subject in set(triples.subjects()):
-            types = set(triples.objects(subject, RDF.type)) or {None}
+            types: set[Node | None] = set(triples.objects(subject, RDF.type)) or {None}
             for kind in types:
                 members[kind].add(subject)
         rows = []
@@ -195,17 +209,17 @@ class PageBuilder:
         return sorted(rows, key=lambda row: row.label.lower())
 
 
-def _by_text(values) -> list[Value]:
+def _by_text(values: Iterable[Value]) -> list[Value]:
     """Numbered nodes by number (session 2 before session 10), then the rest by their text."""
     return sorted(values, key=_order)
 
 
-def _order(value: Value) -> tuple:
+def _order(value: Value) -> tuple[bool, int, list[int | str]]:
     numbered = value.number is not None
     return (not numbered, value.number or 0, _natural(value.text))
 
 
-def _natural(text: str) -> list:
+def _natural(text: str) -> list[int | str]:
     """`text` as a sort key in which runs of digits compare as numbers ("9" before "10")."""
     # re.split with a group puts the digit runs at the odd positions of every key alike.
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text.lower())]

@@ -98,7 +98,7 @@ def _add_access(description: Graph, graph: KnowledgeGraph, dataset: URIRef, serv
             download = URIRef(f"{server}/export?format={name}&graph={selection}")
             distribution = URIRef(f"{server}{VOID_PATH}#download-{selection}-{name}")
             title = f"{SELECTION_TITLES[selection].capitalize()} as {fmt.media_type}"
-            for predicate, value in [
+            for predicate, term in [
                 (RDF.type, DCAT.Distribution),
                 (DCTERMS.title, Literal(title, lang="en")),
                 (DCAT.downloadURL, download),
@@ -106,8 +106,8 @@ def _add_access(description: Graph, graph: KnowledgeGraph, dataset: URIRef, serv
                 (DCAT.mediaType, URIRef(IANA + fmt.media_type)),
                 (DCTERMS.license, licence),
             ]:
-                if value is not None:
-                    description.add((distribution, predicate, value))
+                if term is not None:
+                    description.add((distribution, predicate, term))
             description.add((dataset, DCAT.distribution, distribution))
             if selection == "all":
                 description.add((dataset, VOID.dataDump, download))
