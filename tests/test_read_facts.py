@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from rdflib import SKOS, Graph, Literal
+from rdflib import SKOS, Graph, Literal, URIRef
 
 from blkg.api.descriptions import from_ontology
 from blkg.api.types.common import Node
@@ -16,7 +16,7 @@ from blkg.api.types.published import published
 from blkg.read import build_catalog
 from blkg.read import model as m
 from blkg.read.catalog import _Builder
-from blkg.read.facts import fact
+from blkg.read.facts import declared, fact
 from blkg.read.reader import Reader
 from blkg.vocabulary import BLF
 
@@ -86,3 +86,41 @@ def test_a_numbered_scheme_must_keep_the_enums_order(graph):
     changed.set((BLF.Introduces, BLF.number, Literal(9)))
     with pytest.raises(ValueError, match="in that order"):
         build_catalog(changed, graph.settings.instance_base)
+
+
+def test_every_link_field_holds_the_objects_its_graph_values_name(graph, catalog_objects):
+    """Whatever order the classes are built in: a link read before its target exists is read
+    again once every object does."""
+    union = graph.union()
+    checked = 0
+    for built in catalog_objects:
+        for field in declared(type(built)):
+            predicate = field.fact.predicate
+            if predicate is None or field.fact.reading is not None or _is_value(field.item):
+                continue
+            subject = URIRef(built.iri)
+            named = {str(o) for o in union.objects(subject, predicate)}
+            value = getattr(built, field.name)
+            held = {o.iri for o in value} if field.many else {value.iri} if value else set()
+            assert held == {iri for iri in named if iri in catalog_objects.iris}, (
+                f"{built.id}.{field.name}"
+            )
+            checked += 1
+    assert checked > 500
+
+
+def _is_value(item) -> bool:
+    """Not a link to a node the catalog builds (a literal, an enum, the statistics)."""
+    return not (isinstance(item, type) and issubclass(item, m.Node))
+
+
+class _Objects(list):
+    iris: set[str]
+
+
+@pytest.fixture(scope="module")
+def catalog_objects(graph) -> _Objects:
+    catalog = build_catalog(graph.union(), graph.settings.instance_base)
+    objects = _Objects(catalog.by_id.values())
+    objects.iris = {o.iri for o in objects}
+    return objects

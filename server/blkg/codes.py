@@ -69,7 +69,7 @@ class Code(StrEnum):
     TOO_MANY_MEDIA_RANGES = (
         "TOO_MANY_MEDIA_RANGES",
         400,
-        "`Accept` lists more than 64 media ranges",
+        "`Accept` lists more media ranges than the server reads (`blkg.web.negotiation`)",
     )
     CORS_REFUSED = (
         "CORS_REFUSED",

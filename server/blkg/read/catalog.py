@@ -99,6 +99,8 @@ class _Builder:
         self.catalog = Catalog()
         self.objects: dict[RDFNode, m.Node] = {}
         self.enums: dict[type[m.Value], dict[RDFNode, m.Value]] = {}
+        # Link fields read before all their targets were built: read again once all are.
+        self.unlinked: list[tuple[m.Node, RDFNode, Declared]] = []
 
     def register(self, node: RDFNode, obj: N) -> N:
         self.objects[node] = obj
@@ -111,17 +113,24 @@ class _Builder:
     def read(self, cls: type[N], node: RDFNode, **given: Any) -> N:
         """The object of class `cls` for `node`, its declared fields read from the graph
         (`given` ones excepted), registered."""
-        return self.register(node, cls(**self.ident(node), **self.values(cls, node, **given)))
+        late: list[Declared] = []
+        values = self.values(cls, node, late, **given)
+        built = self.register(node, cls(**self.ident(node), **values))
+        self.unlinked.extend((built, node, fact) for fact in late)
+        return built
 
-    def values(self, cls: type, node: RDFNode, **given: Any) -> dict[str, Any]:
-        """The declared fields of `cls` read from `node`, and `given` as given."""
+    def values(
+        self, cls: type, node: RDFNode, late: list[Declared] | None = None, **given: Any
+    ) -> dict[str, Any]:
+        """The declared fields of `cls` read from `node`, and `given` as given; the link
+        fields whose targets are not all built yet are added to `late`."""
         values = dict(given)
         for fact in _readable(cls):
             if fact.name not in given:
-                values[fact.name] = self.value(node, fact)
+                values[fact.name] = self.value(node, fact, late)
         return values
 
-    def value(self, node: RDFNode, fact: Declared) -> Any:
+    def value(self, node: RDFNode, fact: Declared, late: list[Declared] | None = None) -> Any:
         reading, predicate = fact.fact.reading, fact.fact.predicate
         if reading is not None:
             return _READINGS[reading](self, node, predicate)
@@ -133,7 +142,21 @@ class _Builder:
         if fact.item in m.SCHEMES:
             concept = self.r.value(node, predicate)
             return None if concept is None else self.members(fact.item)[concept]
-        return self.linked(node, predicate) if fact.many else self.one(node, predicate)
+        targets = self.r.objects(node, predicate)
+        found = [self.objects[t] for t in targets if t in self.objects]
+        if late is not None and len(found) < len(targets):
+            late.append(fact)
+        if fact.many:
+            return found
+        return found[0] if found else None
+
+    def link_the_rest(self) -> None:
+        """Read again the link fields read before all their targets were built: an object's
+        fields never depend on the order its class and its targets' classes are built in
+        (targets no class builds stay out)."""
+        for built, node, fact in self.unlinked:
+            setattr(built, fact.name, self.value(node, fact))
+        self.unlinked = []
 
     def sources(self, node: RDFNode) -> list[m.Source]:
         found = [self.objects.get(s) for s in self.r.objects(node, DCTERMS.source)]
@@ -374,6 +397,7 @@ def build_catalog(graph: Graph, instance_base: str) -> Catalog:
     builder.build_session_links()
     builder.build_program()
     builder.build_evidence()
+    builder.link_the_rest()
     return builder.catalog
 
 

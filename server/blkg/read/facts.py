@@ -76,10 +76,6 @@ class Declared:
     def many(self) -> bool:
         return typing.get_origin(self.type) is list
 
-    @property
-    def nullable(self) -> bool:
-        return _is_optional(self.type)
-
 
 def declared(cls: type) -> list[Declared]:
     """The fields of `cls` declared with `fact`, in declaration order (inherited first)."""

@@ -115,7 +115,7 @@ class OutcomeKind(Enum):
     REAL_RESULT = "REAL_RESULT"
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Node:
     """Anything that is a node of the graph: a global id and its IRI.
 
@@ -134,7 +134,7 @@ class Node:
         return f"<{type(self).__name__} {self.id}>"
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Source(Node):
     rdf_class = DCTERMS.BibliographicResource
     about = "A publication or web page the graph's facts are taken from."
@@ -155,7 +155,7 @@ class Source(Node):
     note: str | None = fact(SKOS.note, "Editorial note about the source.", optional=True)
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Quotation(Node):
     """Words of a source, verbatim, with where they stand in it."""
 
@@ -265,13 +265,13 @@ class Responsibility(Node):
     sources: list[Source] = stated_by()
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class QualifiedLink(Node):
     """A link with a basis (blf:QualifiedLink): each kind declares its ends, its basis, its
     rationale, its quotations and its sources, in the order it publishes them."""
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Membership(QualifiedLink):
     rdf_class = BLF.ComponentMembership
 
@@ -283,7 +283,7 @@ class Membership(QualifiedLink):
     sources: list[Source] = fact(DCTERMS.source, LINK_SOURCES, reading="sources")
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class SessionFocus(QualifiedLink):
     rdf_class = BLF.SessionFocus
 
@@ -295,7 +295,7 @@ class SessionFocus(QualifiedLink):
     sources: list[Source] = fact(DCTERMS.source, LINK_SOURCES, reading="sources")
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class SessionLink(QualifiedLink):
     """A derived link; its quotations are those of the links it rests on."""
 
@@ -331,7 +331,7 @@ class SessionLink(QualifiedLink):
     )
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Treatment(QualifiedLink):
     """How deeply a session treats what it addresses."""
 
@@ -350,7 +350,7 @@ class Treatment(QualifiedLink):
     sources: list[Source] = fact(DCTERMS.source, LINK_SOURCES, reading="sources")
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class PracticeCoverage(QualifiedLink):
     rdf_class = BLF.PracticeCoverage
 
@@ -364,7 +364,7 @@ class PracticeCoverage(QualifiedLink):
     sources: list[Source] = fact(DCTERMS.source, LINK_SOURCES, reading="sources")
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class LearningOutcome(Node):
     rdf_class = BLF.LearningOutcome
 
@@ -388,7 +388,7 @@ class KnowledgeType(Node):
     sources: list[Source] = stated_by()
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Session(Node):
     rdf_class = BLF.Session
 
@@ -450,7 +450,7 @@ class Session(Node):
         )
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class ProgramYear(Node):
     rdf_class = BLF.ProgramYear
 
@@ -458,7 +458,7 @@ class ProgramYear(Node):
     label: str = named("The year with its theme.")
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class ProgramOutcome(Node):
     rdf_class = BLF.ProgramOutcome
 
@@ -500,7 +500,7 @@ class Rating(Node):
     sources: list[Source] = stated_by()
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Finding(Node):
     rdf_class = BLF.Finding
 
@@ -524,7 +524,7 @@ class Finding(Node):
     quotations: list[Quotation] = quoted()
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Study(Node):
     rdf_class = BLF.Study
 
@@ -538,7 +538,7 @@ class Study(Node):
     quotations: list[Quotation] = quoted()
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Review(Node):
     rdf_class = BLF.EvidenceReview
 
@@ -555,7 +555,7 @@ class Review(Node):
     quotations: list[Quotation] = quoted()
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class ProgramElement(Node):
     rdf_class = BLF.ProgramElement
 
@@ -573,7 +573,7 @@ class ProgramElement(Node):
     sources: list[Source] = stated_by()
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class ProgramModel(Node):
     rdf_class = BLF.ProgramModel
 
@@ -590,7 +590,7 @@ class ProgramModel(Node):
     sources: list[Source] = stated_by()
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Offering(Node):
     rdf_class = BLF.Offering
 
@@ -609,7 +609,7 @@ class Offering(Node):
     sources: list[Source] = stated_by()
 
 
-@dataclass(eq=False, slots=True, repr=False)
+@dataclass(eq=False, slots=True, repr=False, kw_only=True)
 class Framework(Node):
     rdf_class = BLF.Framework
 

@@ -92,7 +92,7 @@ def answer(store: ox.Store, request: dict, prefixes: dict[str, str]) -> tuple[di
         found = store.query(query.text, prefixes=prefixes, **options)
         _write(query.form, found, format_name, request["max_results"], prefixes, out)
     except Refusal as refusal:
-        return _error(refusal.code, refusal.message), b""
+        return _error(refusal.code, refusal.message, refusal.status), b""
     except TooManyResults:
         return _error(Code.RESULT_TOO_LARGE, _too_many(request["max_results"])), b""
     except results.TooLarge:
@@ -212,9 +212,10 @@ def _size(count: int) -> str:
     return f"{count:,} bytes"
 
 
-def _error(code: Code, message: str) -> dict:
-    """The header of a refused query: the server answers it as a `Refusal` of this code."""
-    return {"ok": False, "code": code, "message": message}
+def _error(code: Code, message: str, status: int | None = None) -> dict:
+    """The header of a refused query: the server answers it as a `Refusal` of this code (and
+    status, where the refusal gave its own)."""
+    return {"ok": False, "code": code, "message": message, "status": status}
 
 
 def _send(channel, header: dict, body: bytes) -> None:

@@ -123,7 +123,7 @@ class SparqlEndpoint:
             code = _code_of(header["code"])
             if code == Code.NOT_ACCEPTABLE:
                 raise _not_acceptable_for(header["form"])
-            raise Refusal(code, header["message"])
+            raise Refusal(code, header["message"], status=header.get("status"))
         media_type = FORMATS[header["format"]].media_type
         if len(answer.body) <= MAX_CACHED_BODY:
             self.cache.put(key, (media_type, answer.body))

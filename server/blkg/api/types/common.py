@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from blkg.api.descriptions import from_ontology
-from blkg.api.types.published import plain_type, published
+from blkg.api.types.published import published
 from blkg.read import model as m
 from blkg.vocabulary import BLF
 
@@ -42,7 +42,6 @@ FindingKind = strawberry.enum(
 
 ID_DOC = "A stable global id: the node's IRI relative to the dataset base (e.g. 'session/3')."
 IRI_DOC = "The node's full IRI; it resolves to the node's description on this server."
-SOURCES_DOC = m.SOURCES
 
 
 @strawberry.interface(description="Anything that is a node of the knowledge graph.")
@@ -76,7 +75,6 @@ class Concept(Node):
 __all__ = [
     "ID_DOC",
     "IRI_DOC",
-    "SOURCES_DOC",
     "Basis",
     "ChangeAssociation",
     "Concept",
@@ -84,5 +82,4 @@ __all__ = [
     "Node",
     "OutcomeKind",
     "Source",
-    "plain_type",
 ]

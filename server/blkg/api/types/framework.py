@@ -8,8 +8,6 @@ import strawberry
 
 from blkg.api.types.common import (
     DEPTH_ARGUMENT_DOC,
-    ID_DOC,
-    IRI_DOC,
     Basis,
     Depth,
     Node,
@@ -75,8 +73,7 @@ class Responsibility(Node):
 
 @published(m.Framework)
 class Framework(Node):
-    id: strawberry.ID = strawberry.field(description=ID_DOC)
-    iri: str = strawberry.field(description=IRI_DOC)
+    pass
 
 
 __all__ = ["Component", "ComponentMembership", "Correlation", "Framework", "Responsibility"]

@@ -35,12 +35,6 @@ def plain_type(model_class):
     return is_type_of
 
 
-def written(model: type, graphql_type: Any) -> Any:
-    """Record `graphql_type`, written by hand, as the GraphQL type of read class `model`."""
-    PUBLISHED[model] = graphql_type
-    return graphql_type
-
-
 def published(model: type, *, later: dict[type, Any] | None = None, name: str | None = None):
     """Make the decorated class the GraphQL type of read-layer class `model`. `later` gives
     the GraphQL types of read classes published after this one (as lazy annotations)."""
@@ -51,7 +45,14 @@ def published(model: type, *, later: dict[type, Any] | None = None, name: str | 
         for field in declared(model):
             if field.fact.published and field.name not in own and field.name not in vars(cls):
                 annotations[field.name] = _graphql_type(field.type, later or {})
-                setattr(cls, field.name, strawberry.field(description=_description(field)))
+                try:
+                    description = _description(field)
+                except LookupError as missing:
+                    raise LookupError(
+                        f"{model.__name__}.{field.name}: {missing}; give the declaration an "
+                        "`about`, or define the term in the ontology"
+                    ) from None
+                setattr(cls, field.name, strawberry.field(description=description))
         cls.__annotations__ = {**annotations, **own}
         cls.is_type_of = plain_type(model)
         about = model.about or from_ontology(model.rdf_class)
@@ -96,4 +97,4 @@ def _graphql_type(annotation: Any, later: dict[type, Any]) -> Any:
     return annotation
 
 
-__all__ = ["PUBLISHED", "plain_type", "published", "written"]
+__all__ = ["PUBLISHED", "plain_type", "published"]
