@@ -50,7 +50,7 @@ def test_a_field_declared_once_is_read_from_the_graph(union, graph):
 
 
 def test_a_field_declared_once_is_published_with_the_ontologys_definition():
-    @published(PricedOffering, name="PricedOffering")
+    @published(PricedOffering)
     class Priced(Node):
         pass
 

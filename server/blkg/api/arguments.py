@@ -17,13 +17,20 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
+from typing import Any
 
 import graphql.execution.executor as core_executor
-from graphql import GraphQLError
+from graphql import DirectiveNode, FieldNode, GraphQLDirective, GraphQLError, GraphQLField
+from graphql.execution.values import FragmentVariableValues, VariableValues
 
-core_argument_values = core_executor.get_argument_values
-# Field node id -> (the node, kept so that its id is not reused meanwhile; its arguments).
-_KEPT: ContextVar[dict | None] = ContextVar("blkg_arguments", default=None)
+# graphql-core's own, read from the executor module this one patches (below); the executor
+# imports it without re-exporting it, hence the ignore.
+core_argument_values = core_executor.get_argument_values  # type: ignore[attr-defined]
+# Field node id -> (the node, kept so that its id is not reused meanwhile; its arguments, or
+# the error coercing them raised).
+_KEPT: ContextVar[dict[int, tuple[object, dict[str, Any] | GraphQLError]] | None] = ContextVar(
+    "blkg_arguments", default=None
+)
 
 
 @contextlib.contextmanager
@@ -36,7 +43,13 @@ def arguments_kept() -> Iterator[None]:
         _KEPT.reset(token)
 
 
-def argument_values(field_def, node, variable_values, fragment_variable_values=None, *rest):
+def argument_values(
+    field_def: GraphQLField | GraphQLDirective,
+    node: FieldNode | DirectiveNode,
+    variable_values: VariableValues | None,
+    fragment_variable_values: FragmentVariableValues | None = None,
+    *rest: bool,
+) -> dict[str, Any]:
     """`get_argument_values`, kept per field node inside `arguments_kept`."""
     kept = _KEPT.get()
     if kept is None or fragment_variable_values is not None:
@@ -55,6 +68,9 @@ def argument_values(field_def, node, variable_values, fragment_variable_values=N
     return dict(found[1])
 
 
-core_executor.get_argument_values = argument_values
+# graphql-core's internals patched on purpose, hence the ignore: the executor module does not
+# export the name, and calls it positionally, so the replacement keeps neither the original's
+# parameter names nor its keyword `hide_suggestions` (passed on in `rest`).
+core_executor.get_argument_values = argument_values  # type: ignore[attr-defined,assignment]
 
 __all__ = ["argument_values", "arguments_kept", "core_argument_values"]

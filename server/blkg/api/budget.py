@@ -25,14 +25,20 @@ count.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from graphql import (
+    ExecutionResult,
     FieldNode,
+    FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLOutputType,
     InlineFragmentNode,
+    SelectionSetNode,
     get_named_type,
     is_abstract_type,
     is_leaf_type,
@@ -40,8 +46,9 @@ from graphql import (
     is_non_null_type,
     print_ast,
 )
-from graphql.execution.collect_fields import collect_fields
-from graphql.pyutils import Path
+from graphql.execution import ExperimentalIncrementalExecutionResults
+from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet, collect_fields
+from graphql.pyutils import AwaitableOrValue, Path, UndefinedType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from blkg.api.arguments import argument_values, arguments_kept
@@ -70,13 +77,23 @@ class _Over(Exception):
     """The count passed the limit; counting stops there."""
 
 
+# A field with sub-selections: its type, its field details, and its value for a source.
+_Branch = tuple[GraphQLOutputType, FieldDetailsList, Callable[[Any], Any]]
+# What a selection set says, as a hashable value (`AnswerSize._signature`).
+_Signature = tuple[object, ...]
+# A selection in a selection set.
+_Selection = FieldNode | InlineFragmentNode | FragmentSpreadNode
+# What execution returns.
+_Result = ExecutionResult | ExperimentalIncrementalExecutionResults
+
+
 class _Shape:
     """One selection on one object type: how many fields it has, and those with sub-selections
     (the only ones the count resolves)."""
 
     __slots__ = ("branches", "width")
 
-    def __init__(self, width: int, branches: list):
+    def __init__(self, width: int, branches: list[_Branch]):
         self.width, self.branches = width, branches
 
 
@@ -87,11 +104,11 @@ class AnswerSize:
         self.execution = execution
         self.limit = limit
         self.total = 0
-        self.shapes: dict[tuple, _Shape] = {}
-        self.signatures: dict[int, tuple] = {}  # id(selection set) -> its signature
+        self.shapes: dict[tuple[GraphQLOutputType, tuple[_Signature, ...]], _Shape] = {}
+        self.signatures: dict[int, _Signature] = {}  # id(selection set) -> its signature
         # (shape, object or its id) -> (fields below it, the object, kept alive so that its id
         # is not reused while the count runs)
-        self.known: dict[tuple, tuple[int, Any]] = {}
+        self.known: dict[tuple[int, object], tuple[int, Any]] = {}
 
     def of_operation(self) -> int:
         execution = self.execution
@@ -111,8 +128,8 @@ class AnswerSize:
             return self.limit + 1
         return self.total
 
-    def _shape(self, parent_type: GraphQLObjectType, grouped) -> _Shape:
-        branches = []
+    def _shape(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> _Shape:
+        branches: list[_Branch] = []
         for key, details in grouped.items():
             field = self.execution.schema.get_field(parent_type, details[0].node.name.value)
             if field is not None and not is_leaf_type(get_named_type(field.type)):
@@ -120,12 +137,18 @@ class AnswerSize:
                 branches.append((field.type, details, resolve))
         return _Shape(len(grouped), branches)
 
-    def _resolver(self, parent_type, key: str, field, details):
+    def _resolver(
+        self,
+        parent_type: GraphQLObjectType,
+        key: str,
+        field: GraphQLField,
+        details: FieldDetailsList,
+    ) -> Callable[[Any], Any]:
         """The field's value for a source, as execution would resolve it."""
         node = details[0].node
         execution = self.execution
 
-        def arguments() -> dict:
+        def arguments() -> dict[str, Any]:
             return argument_values(field, node, execution.variable_values)
 
         direct = direct_resolver(field)
@@ -140,7 +163,7 @@ class AnswerSize:
         resolve = field.resolve or self.execution.field_resolver
         return lambda source: resolve(source, info, **arguments())
 
-    def _object(self, shape: _Shape, source) -> None:
+    def _object(self, shape: _Shape, source: Any) -> None:
         check_deadline()
         self.total += shape.width
         if self.total > self.limit:
@@ -152,7 +175,7 @@ class AnswerSize:
                 continue
             self._complete(type_, details, value)
 
-    def _complete(self, type_: GraphQLOutputType, details, value) -> None:
+    def _complete(self, type_: GraphQLOutputType, details: FieldDetailsList, value: Any) -> None:
         if is_non_null_type(type_):
             type_ = type_.of_type
         if value is None or isinstance(value, Exception):
@@ -173,7 +196,11 @@ class AnswerSize:
                 self._complete(inner, details, item)
             return
         if is_abstract_type(type_):
-            type_ = runtime_type(self.execution.schema, type_, value)
+            # casts: this schema's abstract types are interfaces (it has no unions); and
+            # `runtime_type` may give None, checked next, which `type_`'s type does not admit.
+            type_ = cast(
+                Any, runtime_type(self.execution.schema, cast(GraphQLInterfaceType, type_), value)
+            )
             if type_ is None:
                 return
         shape = self._subshape(type_, details)
@@ -195,18 +222,20 @@ class AnswerSize:
         finally:
             self.known[key] = (self.total - before, value)
 
-    def _signature(self, selection_set) -> tuple:
+    def _signature(self, selection_set: SelectionSetNode | None) -> _Signature:
         """What a selection set says, as a hashable value: equal for selections written alike,
         whatever their position in the document."""
         if selection_set is None:
             return ()
         known = self.signatures.get(id(selection_set))
         if known is None:
-            known = tuple(self._selection(s) for s in selection_set.selections)
+            # cast: a selection is one of these three; graphql-core types it as their base.
+            selections = cast("tuple[_Selection, ...]", selection_set.selections)
+            known = tuple(self._selection(s) for s in selections)
             self.signatures[id(selection_set)] = known
         return known
 
-    def _selection(self, node) -> tuple:
+    def _selection(self, node: _Selection) -> _Signature:
         directives = tuple(print_ast(d) for d in node.directives or ())
         if isinstance(node, FieldNode):
             arguments = tuple(print_ast(a) for a in node.arguments or ())
@@ -218,20 +247,24 @@ class AnswerSize:
             return ("inline", condition, directives, self._signature(node.selection_set))
         return ("spread", node.name.value, directives)
 
-    def _subshape(self, type_: GraphQLObjectType, details) -> _Shape:
+    def _subshape(self, type_: GraphQLOutputType, details: FieldDetailsList) -> _Shape:
         # Selections written alike (thirty aliases of one field, say) share one shape, so an
         # object is counted once for all of them.
         key = (type_, tuple(self._signature(d.node.selection_set) for d in details))
         shape = self.shapes.get(key)
         if shape is None:
-            grouped, _, _ = self.execution.collect_subfields(type_, details)
+            # casts: `type_` is an object type, which `_complete` cannot show mypy at no cost:
+            # branches are fields with sub-selections, lists and interfaces are unwrapped.
+            grouped, _, _ = self.execution.collect_subfields(
+                cast(GraphQLObjectType, type_), details
+            )
             shape = self.shapes[key] = _Shape(0, [])
-            built = self._shape(type_, grouped)
+            built = self._shape(cast(GraphQLObjectType, type_), grouped)
             shape.width, shape.branches = built.width, built.branches
         return shape
 
 
-def _known_key(shape: _Shape, value) -> tuple:
+def _known_key(shape: _Shape, value: object) -> tuple[int, object]:
     """The key of (selection, object) among those already counted: the object itself where it
     is hashable, so equal values count once (introspection builds a fresh tuple for every
     field of every type it lists; the read layer's objects hash by identity anyway), else its
@@ -251,7 +284,7 @@ class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
     budget = 20_000
     prepared = True  # build answers with a plan where one can be made (blkg.api.prepared)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.resolved = 0
 
@@ -259,11 +292,11 @@ class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
         """The fields of the answer, or the budget + 1 once it is clear there are more."""
         return AnswerSize(self, self.budget).of_operation()
 
-    def execute_operation(self, serially=None):
+    def execute_operation(self, serially: bool | None = None) -> AwaitableOrValue[_Result]:
         with arguments_kept():
             return self._execute_operation(serially)
 
-    def _execute_operation(self, serially):
+    def _execute_operation(self, serially: bool | None) -> AwaitableOrValue[_Result]:
         try:
             if self.answer_size() > self.budget:
                 return self._refused(ResultTooLarge(self.budget))
@@ -278,11 +311,11 @@ class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
             return self._refused(error)
         return super().execute_operation(serially)
 
-    def _refused(self, error: GraphQLError):
+    def _refused(self, error: GraphQLError) -> _Result:
         self.collected_errors.add(error, None)
         return self.finish(self.build_response(None))
 
-    def _from_plan(self) -> tuple[dict | None, list[GraphQLError]] | None:
+    def _from_plan(self) -> tuple[dict[str, Any] | None, list[GraphQLError]] | None:
         """The answer and its field errors, built by a plan of this operation, or None where
         graphql-core's own execution must make it (what plans do not cover)."""
         try:
@@ -291,7 +324,7 @@ class BudgetedExecution(StrawberryGraphQLCoreExecutionContext):
         except (Unsupported, Bail):
             return None
 
-    def execute_field(self, *args, **kwargs):
+    def execute_field(self, *args: Any, **kwargs: Any) -> AwaitableOrValue[Any] | UndefinedType:
         check_deadline()
         self.resolved += 1
         if self.resolved > self.budget:

@@ -27,7 +27,7 @@ CODE = Code.QUERY_TIMEOUT
 CHECK_EVERY = 16
 
 # The deadline in force: [CPU time it ends at, its length, whether it has passed].
-_LIMIT: ContextVar[list | None] = ContextVar("blkg_deadline", default=None)
+_LIMIT: ContextVar[list[float | bool] | None] = ContextVar("blkg_deadline", default=None)
 _checks = 0
 
 

@@ -12,11 +12,14 @@ which `blkg.api.extensions` maps to the code `QUERY_TOO_DEEP`.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationRule,
@@ -33,7 +36,7 @@ class DepthLimiter(AddValidationRules):
 
 def _depth_rule(max_levels: int) -> type[ValidationRule]:
     class DepthRule(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_args) -> None:
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
             fragments = {
                 definition.name.value: definition
                 for definition in self.context.document.definitions
@@ -77,7 +80,12 @@ def _levels(
             inner = fragments[name].selection_set
             deepest = max(deepest, _levels(inner, fragments, cap, spread | {name}))
         else:  # an inline fragment: its fields are at this level
-            deepest = max(deepest, _levels(selection.selection_set, fragments, cap, spread))
+            # cast: a selection is a field, a fragment spread or an inline fragment, and
+            # graphql-core types it as their common base, which has no selection set.
+            deepest = max(
+                deepest,
+                _levels(cast(InlineFragmentNode, selection).selection_set, fragments, cap, spread),
+            )
     return deepest
 
 

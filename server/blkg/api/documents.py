@@ -21,8 +21,9 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
 from graphql import DocumentNode, GraphQLError, Node, parse, validate
 from strawberry.extensions import SchemaExtension
@@ -30,6 +31,12 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from blkg.api.turns import let_the_loop_turn
+
+if TYPE_CHECKING:
+    from blkg.api.prepared import Plan
+
+# What an answer's size is kept under: (operation name, SHA-256 digest of the variables).
+SizeKey = tuple[str | None, bytes]
 
 # What a plan holds per field (its closures and tuples), measured with tracemalloc on plans
 # of the golden queries and rounded up; plans are charged this per field they build.
@@ -54,13 +61,14 @@ class Document:
 
     def __init__(self, tree: DocumentNode):
         self.tree = tree
-        self.errors: list | None = None  # None until validated
-        self.plans: dict = {}  # operation name -> Plan, or None when it cannot be prepared
-        self.sizes: OrderedDict = OrderedDict()  # (operation, variables) -> fields
+        self.errors: list[GraphQLError] | None = None  # None until validated
+        # operation name -> Plan, or None when it cannot be prepared
+        self.plans: dict[str | None, Plan | None] = {}
+        self.sizes: OrderedDict[SizeKey, int] = OrderedDict()  # (operation, variables) -> fields
         self.key: bytes | None = None
         self.bytes = 0
 
-    def size(self, key, compute) -> int:
+    def size(self, key: SizeKey, compute: Callable[[], int]) -> int:
         """The answer size under `key`, computed by `compute()` the first time."""
         size = self.sizes.get(key)
         if size is None:
@@ -100,7 +108,7 @@ class DocumentCache:
             self._entries.move_to_end(key)
         return entry
 
-    def parse(self, query: str, **options) -> Document:
+    def parse(self, query: str, **options: Any) -> Document:
         """The cached document of `query`, parsing it first if needed (errors propagate)."""
         key = digest(query)
         entry = self._entries.get(key)
@@ -122,7 +130,7 @@ class DocumentCache:
         self._sightings.add(sighting)
         return False
 
-    def validated(self, entry: Document, errors: list) -> None:
+    def validated(self, entry: Document, errors: list[GraphQLError]) -> None:
         """Keep `entry`'s validation result, counted against the bound if it is kept."""
         entry.errors = errors
         self._charge(entry, sum(map(error_footprint, errors)))
@@ -151,7 +159,8 @@ class DocumentCache:
         self._evict()
 
     def _drop(self, entry: Document) -> None:
-        del self._entries[entry.key]
+        # cast: only kept entries are dropped, and a kept entry has its key.
+        del self._entries[cast(bytes, entry.key)]
         self.bytes -= entry.bytes
         entry.key = None
 
@@ -159,7 +168,7 @@ class DocumentCache:
         while self.bytes > self._entries_bound and self._entries:
             self._drop(next(iter(self._entries.values())))
 
-    def extension(self) -> type[SchemaExtension]:
+    def extension(self) -> Callable[[], SchemaExtension]:
         """The strawberry extension that parses and validates through this cache."""
         return partial(_CachedDocuments, self)
 
@@ -187,7 +196,8 @@ class _CachedDocuments(SchemaExtension):
                 # error may cost a search for suggestions among the type's fields.
                 context.pre_execution_errors = validate(
                     context.schema._schema,
-                    context.graphql_document,
+                    # cast: `on_parse` set the document when it set the entry.
+                    cast(DocumentNode, context.graphql_document),
                     (*context.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule),
                     max_errors=self.cache.max_errors,
                 )
@@ -202,7 +212,7 @@ class _CachedDocuments(SchemaExtension):
 
 def nodes(tree: DocumentNode) -> Iterator[Node]:
     """Every node of a syntax tree, the root first."""
-    stack: list = [tree]
+    stack: list[Node] = [tree]
     while stack:
         node = stack.pop()
         yield node
@@ -238,7 +248,9 @@ def compact(tree: DocumentNode) -> DocumentNode:
     """
     for node in nodes(tree):
         if node.loc is not None:
-            node.loc.start_token = node.loc.end_token = None
+            # graphql-core's locations always hold their tokens, as it declares them; kept
+            # trees drop them on purpose, hence the ignore.
+            node.loc.start_token = node.loc.end_token = None  # type: ignore[assignment]
     return tree
 
 

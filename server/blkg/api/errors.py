@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from graphql import GraphQLError
 
 from blkg.codes import Code
 
 
-def not_found(what: str, value: object, known: list) -> GraphQLError:
+def not_found(what: str, value: object, known: Sequence[object]) -> GraphQLError:
     listed = ", ".join(str(k) for k in known)
     return GraphQLError(
         f"No {what} {value!r}. Known values: {listed}.",

@@ -30,9 +30,11 @@ import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 import strawberry
+from graphql import GraphQLError, GraphQLFormattedError
 
 from blkg.api.arguments import arguments_kept
 from blkg.api.deadline import TooSlow, deadline
@@ -44,6 +46,10 @@ from blkg.api.turns import collector_held, let_the_loop_turn
 from blkg.codes import Code
 from blkg.config import Limits
 from blkg.errors import Refusal
+
+if TYPE_CHECKING:
+    from blkg.api.budget import BudgetedExecution
+    from blkg.read.catalog import Catalog
 
 
 class Busy(Refusal):
@@ -75,7 +81,7 @@ class GraphQLService:
     def __init__(
         self,
         schema: strawberry.Schema,
-        root,
+        root: Catalog,
         documents: DocumentCache,
         budget: int,
         max_list_items: int = Limits.max_list_items,
@@ -96,16 +102,18 @@ class GraphQLService:
     def prepared(self) -> bool:
         """Whether answers are built by prepared plans; False runs every request through
         graphql-core's own execution (the benchmark and the equivalence tests compare)."""
-        return self.schema.execution_context_class.prepared
+        # cast: the schema executes with a `BudgetedExecution` (blkg.api.schema.build_schema).
+        return cast("type[BudgetedExecution]", self.schema.execution_context_class).prepared
 
     @prepared.setter
     def prepared(self, value: bool) -> None:
-        self.schema.execution_context_class.prepared = value
+        # cast: as above.
+        cast("type[BudgetedExecution]", self.schema.execution_context_class).prepared = value
 
     async def answer(
         self,
         query: str,
-        variables: dict | None,
+        variables: dict[str, Any] | None,
         operation: str | None,
         gone: Callable[[], Awaitable[bool]] | None = None,
     ) -> Answer:
@@ -130,7 +138,9 @@ class GraphQLService:
         finally:
             self.lane.release()
 
-    async def _answer(self, query: str, variables: dict | None, operation: str | None) -> Answer:
+    async def _answer(
+        self, query: str, variables: dict[str, Any] | None, operation: str | None
+    ) -> Answer:
         entry = self.documents.get(query) if self.prepared else None
         if entry is not None:
             try:
@@ -141,7 +151,9 @@ class GraphQLService:
                 return Answer(200, orjson.dumps({"data": data}))
         return await self._full(query, variables, operation)
 
-    def _from_plan(self, entry: Document, variables, operation) -> dict | None:
+    def _from_plan(
+        self, entry: Document, variables: dict[str, Any] | None, operation: str | None
+    ) -> dict[str, Any] | None:
         plan = entry.plans.get(operation)
         if plan is None:
             return None
@@ -154,22 +166,32 @@ class GraphQLService:
         except Bail:
             return None
 
-    def _measure(self, entry: Document, variables, operation):
+    def _measure(
+        self, entry: Document, variables: dict[str, Any] | None, operation: str | None
+    ) -> Callable[[], int]:
         def measure() -> int:
             execution = self.schema.execution_context_class.build(
                 self.schema._schema, entry.tree, self.root, None, variables, operation
             )
-            return self.budget + 1 if isinstance(execution, list) else execution.answer_size()
+            # cast: `build` makes an instance of the class it is called on, a
+            # `BudgetedExecution` (see `prepared`); graphql-core types it as its base class.
+            return (
+                self.budget + 1
+                if isinstance(execution, list)
+                else cast("BudgetedExecution", execution).answer_size()
+            )
 
         return measure
 
-    async def _full(self, query: str, variables, operation) -> Answer:
+    async def _full(
+        self, query: str, variables: dict[str, Any] | None, operation: str | None
+    ) -> Answer:
         result = await self.schema.execute(
             query, variable_values=variables, operation_name=operation, root_value=self.root
         )
         if not result.errors and self.prepared:
             self._prepare(query, operation)
-        payload: dict = {}
+        payload: dict[str, Any] = {}
         if result.errors:
             payload["errors"] = [_formatted(error) for error in result.errors]
         payload["data"] = result.data
@@ -191,12 +213,12 @@ class GraphQLService:
         self.documents.charge(entry, plan.fields)
 
 
-def _refused(error) -> Answer:
+def _refused(error: GraphQLError) -> Answer:
     """A request refused with one error and no data."""
     return Answer(400, orjson.dumps({"errors": [_formatted(error)], "data": None}))
 
 
-def _formatted(error) -> dict:
+def _formatted(error: GraphQLError) -> GraphQLFormattedError:
     """The error as JSON, with a code even where it was raised before the extensions ran."""
     formatted = error.formatted
     extensions = formatted.get("extensions") or {}

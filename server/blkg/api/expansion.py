@@ -102,11 +102,11 @@ def most_repeated(document: DocumentNode) -> tuple[str, int]:
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    spread: dict[str, Counter] = {}  # a fragment's names at its own level, computed once
+    spread: dict[str, Counter[str]] = {}  # a fragment's names at its own level, computed once
     visiting: set[str] = set()
 
-    def names(selection_set: SelectionSetNode | None) -> Counter:
-        found: Counter = Counter()
+    def names(selection_set: SelectionSetNode | None) -> Counter[str]:
+        found: Counter[str] = Counter()
         spreads: set[str] = set()
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
@@ -119,7 +119,7 @@ def most_repeated(document: DocumentNode) -> tuple[str, int]:
             found.update(of_fragment(name))
         return found
 
-    def of_fragment(name: str) -> Counter:
+    def of_fragment(name: str) -> Counter[str]:
         if name not in spread:
             if name in visiting or name not in fragments:
                 return Counter()
@@ -184,7 +184,7 @@ def longest_list_literal(document: DocumentNode) -> int:
     return longest
 
 
-def longest_list_value(value) -> int:
+def longest_list_value(value: object) -> int:
     """The items of the longest list anywhere in a JSON value (0 if none)."""
     longest, stack = 0, [value]
     while stack:

@@ -6,11 +6,17 @@ with that one error and no data."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, cast
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from blkg.codes import Code
+
+if TYPE_CHECKING:
+    from graphql import ExecutionResult as GraphQLExecutionResult
+    from graphql.execution import InitialIncrementalExecutionResult
+    from strawberry.types import ExecutionResult
 
 INTERNAL = Code.INTERNAL_SERVER_ERROR
 # Refusals of the whole answer: no data, and only the first such error.
@@ -62,6 +68,11 @@ class ErrorCodes(MaskErrors):
             if (error.extensions or {}).get("code") in WHOLE_ANSWER
         ]
         if refusals:  # no partial answer, and one error rather than one per unfinished list
+            # cast: the refusals were found among its errors, so there is a result (not None).
+            result = cast(
+                "GraphQLExecutionResult | InitialIncrementalExecutionResult | ExecutionResult",
+                result,
+            )
             result.data = None
             result.errors = refusals[:1]
 

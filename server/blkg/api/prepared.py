@@ -22,8 +22,8 @@ fragments on abstract types are never compiled.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, cast
 
 from graphql import (
     DocumentNode,
@@ -33,6 +33,7 @@ from graphql import (
     GraphQLBoolean,
     GraphQLEnumType,
     GraphQLError,
+    GraphQLField,
     GraphQLID,
     GraphQLInt,
     GraphQLInterfaceType,
@@ -44,13 +45,14 @@ from graphql import (
     GraphQLSchema,
     GraphQLString,
     InlineFragmentNode,
+    NamedTypeNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
 )
 from graphql.error import located_error
 from graphql.execution.executor import Executor
-from graphql.execution.values import get_variable_values
+from graphql.execution.values import VariableValues, get_variable_values
 from graphql.pyutils import is_iterable
 
 from blkg.api.arguments import argument_values
@@ -68,8 +70,29 @@ class Bail(Exception):
 
 
 Complete = Callable[[Any, Any], Any]
+# A field's value for a source and the coerced variables.
+Resolve = Callable[[Any, VariableValues], Any]
+# A value's completion at full speed, given the coerced variables.
+Fast = Callable[[Any, VariableValues], Any]
 # What a careful build does not turn into a field error: the caller's business.
 _PASSED_ON = (Bail, TooSlow)
+
+
+class Completion(Protocol):
+    """What completes a field's value: `fast` given the coerced variables, `careful` given the
+    careful build (an attribute or a method: `_NonNull` and `_Nullable` pick theirs)."""
+
+    def fast(self, value: Any, variables: VariableValues, /) -> Any: ...
+
+    def careful(self, value: Any, run: Run, /) -> Any: ...
+
+
+if TYPE_CHECKING:
+
+    class _Located(GraphQLError):
+        """An error made by `located_error` with a path, as `Run.made` holds them."""
+
+        path: list[str | int]
 
 
 class Run:
@@ -80,23 +103,26 @@ class Run:
 
     __slots__ = ("errors", "made", "variables")
 
-    def __init__(self, variables):
+    def __init__(self, variables: VariableValues):
         self.variables = variables
         self.errors: list[GraphQLError] = []
-        self.made: list[GraphQLError] = []
+        self.made: list[_Located] = []
 
-    def failed(self, raw: Exception, nodes: list[FieldNode], non_null: bool, mark: int, key):
+    def failed(
+        self, raw: Exception, nodes: list[FieldNode], non_null: bool, mark: int, key: str | int
+    ) -> None:
         """A field or list item failed: locate the error, and raise it on where its type
         forbids null (its parent then fails in turn), else keep it; None is its value."""
         self.returned(mark, key)
         error = located_error(raw, nodes, [key])
         if error is not raw:  # made here (one already located keeps its path)
-            self.made.append(error)
+            # cast: made here by `located_error`, with the path given ([key]).
+            self.made.append(cast("_Located", error))
         if non_null:
             raise error
         self.errors.append(error)
 
-    def returned(self, mark: int, key) -> None:
+    def returned(self, mark: int, key: str | int) -> None:
         """The build returns through `key`: the errors made below it are under it."""
         for error in self.made[mark:]:
             error.path.append(key)
@@ -119,7 +145,9 @@ class Compiler:
         self.fragments = fragments
         self.fields = 0
 
-    def collect(self, object_type: GraphQLObjectType, selection_sets) -> dict[str, list]:
+    def collect(
+        self, object_type: GraphQLObjectType, selection_sets: Iterable[SelectionSetNode]
+    ) -> dict[str, list[FieldNode]]:
         """Response key -> field nodes, in document order, as GraphQL's CollectFields does
         (a fragment spread in several of the selections is collected once)."""
         fields: dict[str, list[FieldNode]] = {}
@@ -128,7 +156,13 @@ class Compiler:
             self._collect(object_type, selection_set, fields, visited)
         return fields
 
-    def _collect(self, object_type, selection_set: SelectionSetNode, fields, visited) -> None:
+    def _collect(
+        self,
+        object_type: GraphQLObjectType,
+        selection_set: SelectionSetNode,
+        fields: dict[str, list[FieldNode]],
+        visited: set[str],
+    ) -> None:
         for selection in selection_set.selections:
             if selection.directives:
                 raise Unsupported("directives")
@@ -145,7 +179,7 @@ class Compiler:
                     visited.add(name)
                     self._collect(object_type, fragment.selection_set, fields, visited)
 
-    def _applies(self, condition, object_type: GraphQLObjectType) -> bool:
+    def _applies(self, condition: NamedTypeNode | None, object_type: GraphQLObjectType) -> bool:
         if condition is None or condition.name.value == object_type.name:
             return True
         if condition.name.value in {i.name for i in object_type.interfaces}:
@@ -154,12 +188,14 @@ class Compiler:
             return False
         raise Unsupported("fragment on a union")
 
-    def object_plan(self, object_type: GraphQLObjectType, selection_sets) -> ObjectPlan:
+    def object_plan(
+        self, object_type: GraphQLObjectType, selection_sets: Iterable[SelectionSetNode]
+    ) -> ObjectPlan:
         fields = self.collect(object_type, selection_sets)
         plans = [self.field_plan(object_type, k, nodes) for k, nodes in fields.items()]
         return ObjectPlan(object_type.name, plans)
 
-    def field_plan(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]):
+    def field_plan(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> FieldPlan:
         self.fields += 1
         name = nodes[0].name.value
         if name == "__typename":
@@ -173,12 +209,16 @@ class Compiler:
         complete = self.completer(field.type, sub_selections, where)
         return FieldPlan(key, nodes, resolve, complete, isinstance(field.type, GraphQLNonNull))
 
-    def completer(self, type_: GraphQLOutputType, selection_sets, where: _Where):
+    def completer(
+        self, type_: GraphQLOutputType, selection_sets: list[SelectionSetNode], where: _Where
+    ) -> _NonNull | _Nullable:
         if isinstance(type_, GraphQLNonNull):
             return _NonNull(self._present(type_.of_type, selection_sets, where), where)
         return _Nullable(self._present(type_, selection_sets, where))
 
-    def _present(self, type_: GraphQLOutputType, selection_sets, where: _Where):
+    def _present(
+        self, type_: GraphQLOutputType, selection_sets: list[SelectionSetNode], where: _Where
+    ) -> _Present:
         """Completes a value of `type_` already known not to be None."""
         if isinstance(type_, GraphQLList):
             inner = self.completer(type_.of_type, selection_sets, where)
@@ -204,7 +244,14 @@ class _Where:
 class FieldPlan:
     __slots__ = ("complete", "key", "nodes", "non_null", "resolve")
 
-    def __init__(self, key: str, nodes: list[FieldNode], resolve, complete, non_null: bool):
+    def __init__(
+        self,
+        key: str,
+        nodes: list[FieldNode],
+        resolve: Resolve,
+        complete: Completion,
+        non_null: bool,
+    ):
         self.key, self.nodes, self.resolve = key, nodes, resolve
         self.complete, self.non_null = complete, non_null
 
@@ -219,16 +266,16 @@ class ObjectPlan:
             (f.key, f.nodes, f.resolve, f.complete.careful, f.non_null) for f in fields
         )
 
-    def fast(self, source, variables) -> dict:
+    def fast(self, source: Any, variables: VariableValues) -> dict[str, Any]:
         check_deadline()
         return {
             key: complete(resolve(source, variables), variables)
             for key, resolve, complete in self.steps
         }
 
-    def careful(self, source, run: Run) -> dict:
+    def careful(self, source: Any, run: Run) -> dict[str, Any]:
         check_deadline()
-        answer = {}
+        answer: dict[str, Any] = {}
         made = run.made
         for key, nodes, resolve, complete, non_null in self.careful_steps:
             mark = len(made)
@@ -248,17 +295,22 @@ class ObjectPlan:
 class AbstractPlan:
     """An interface-typed field: the runtime type picks (and caches) the object plan."""
 
-    def __init__(self, compiler: Compiler, interface: GraphQLInterfaceType, selection_sets):
+    def __init__(
+        self,
+        compiler: Compiler,
+        interface: GraphQLInterfaceType,
+        selection_sets: list[SelectionSetNode],
+    ):
         self.compiler, self.interface, self.selection_sets = compiler, interface, selection_sets
         self.plans: dict[type, ObjectPlan] = {}
 
-    def fast(self, source, variables) -> dict:
+    def fast(self, source: Any, variables: VariableValues) -> dict[str, Any]:
         return self._plan(source).fast(source, variables)
 
-    def careful(self, source, run: Run) -> dict:
+    def careful(self, source: Any, run: Run) -> dict[str, Any]:
         return self._plan(source).careful(source, run)
 
-    def _plan(self, source) -> ObjectPlan:
+    def _plan(self, source: Any) -> ObjectPlan:
         plan = self.plans.get(type(source))
         if plan is None:
             plan = self.plans[type(source)] = self.compiler.object_plan(
@@ -266,7 +318,7 @@ class AbstractPlan:
             )
         return plan
 
-    def _runtime_type(self, source) -> GraphQLObjectType:
+    def _runtime_type(self, source: Any) -> GraphQLObjectType:
         found = runtime_type(self.compiler.schema, self.interface, source)
         if found is None:
             raise Bail("no object type for this value")
@@ -277,11 +329,11 @@ class _Same:
     """`__typename`'s completion: the name as resolved."""
 
     @staticmethod
-    def fast(value, variables):
+    def fast(value: Any, variables: object) -> Any:
         return value
 
     @staticmethod
-    def careful(value, run):
+    def careful(value: Any, run: object) -> Any:
         return value
 
 
@@ -294,16 +346,16 @@ class _NonNull:
 
     __slots__ = ("fast", "present", "where")
 
-    def __init__(self, present, where: _Where):
+    def __init__(self, present: _Present, where: _Where):
         self.present, self.where = present, where
-        self.fast = present.non_null if isinstance(present, _Leaf) else self._fast
+        self.fast: Fast = present.non_null if isinstance(present, _Leaf) else self._fast
 
-    def _fast(self, value, variables):
+    def _fast(self, value: Any, variables: VariableValues) -> Any:
         if value is None:
             raise Bail("null in a non-null field")
         return self.present.fast(value, variables)
 
-    def careful(self, value, run: Run):
+    def careful(self, value: Any, run: Run) -> Any:
         if isinstance(value, Exception):  # a resolver may return its error (graphql-core)
             raise value
         completed = None if value is None else self.present.careful(value, run)
@@ -315,14 +367,14 @@ class _NonNull:
 class _Nullable:
     __slots__ = ("fast", "present")
 
-    def __init__(self, present):
+    def __init__(self, present: _Present):
         self.present = present
-        self.fast = present.nullable if isinstance(present, _Leaf) else self._fast
+        self.fast: Fast = present.nullable if isinstance(present, _Leaf) else self._fast
 
-    def _fast(self, value, variables):
+    def _fast(self, value: Any, variables: VariableValues) -> Any:
         return None if value is None else self.present.fast(value, variables)
 
-    def careful(self, value, run: Run):
+    def careful(self, value: Any, run: Run) -> Any:
         if isinstance(value, Exception):  # a resolver may return its error (graphql-core)
             raise value
         return None if value is None else self.present.careful(value, run)
@@ -334,20 +386,20 @@ class _List:
 
     __slots__ = ("inner", "item_fast", "items_non_null", "where")
 
-    def __init__(self, inner, where: _Where, items_non_null: bool):
+    def __init__(self, inner: _NonNull | _Nullable, where: _Where, items_non_null: bool):
         self.inner, self.where, self.items_non_null = inner, where, items_non_null
         self.item_fast = inner.fast
 
-    def fast(self, items, variables) -> list:
+    def fast(self, items: Iterable[Any], variables: VariableValues) -> list[Any]:
         complete = self.item_fast
         return [complete(item, variables) for item in items]
 
-    def careful(self, items, run: Run) -> list:
+    def careful(self, items: Any, run: Run) -> list[Any]:
         if not is_iterable(items):
             raise Bail("not a list")
         complete = self.inner.careful
         made = run.made
-        completed = []
+        completed: list[Any] = []
         for index, item in enumerate(items):
             mark = len(made)
             try:
@@ -365,13 +417,19 @@ class _List:
 
 # graphql-core's own serialisation returns these values unchanged: an int in the 32-bit range
 # for Int, a str for String and ID, a bool for Boolean. (Float is left to it: it refuses NaN.)
-_UNCHANGED = {
+_UNCHANGED: dict[
+    GraphQLScalarType | GraphQLEnumType, tuple[type[Any] | None, int | None, int | None]
+] = {
     GraphQLInt: (int, -(2**31), 2**31 - 1),
     GraphQLString: (str, None, None),
     GraphQLID: (str, None, None),
     GraphQLBoolean: (bool, None, None),
 }
 _complete_leaf = Executor.complete_leaf_value
+
+
+# What `Compiler._present` makes: completes a value already known not to be None.
+_Present: TypeAlias = "_List | _Leaf | ObjectPlan | AbstractPlan"
 
 
 class _Leaf:
@@ -382,22 +440,22 @@ class _Leaf:
         self.type_ = type_
         self.kind, self.low, self.high = _UNCHANGED.get(type_, (None, None, None))
 
-    def fast(self, value, variables):
+    def fast(self, value: Any, variables: VariableValues | None) -> Any:
         if type(value) is self.kind and (self.low is None or self.low <= value <= self.high):
             return value
         return _complete_leaf(self.type_, value)
 
-    def careful(self, value, run):
+    def careful(self, value: Any, run: Run) -> Any:
         return self.fast(value, None)
 
-    def nullable(self, value, variables):
+    def nullable(self, value: Any, variables: VariableValues) -> Any:
         if value is None:
             return None
         if type(value) is self.kind and (self.low is None or self.low <= value <= self.high):
             return value
         return _complete_leaf(self.type_, value)
 
-    def non_null(self, value, variables):
+    def non_null(self, value: Any, variables: VariableValues) -> Any:
         if value is None:
             raise Bail("null in a non-null field")
         if type(value) is self.kind and (self.low is None or self.low <= value <= self.high):
@@ -405,7 +463,7 @@ class _Leaf:
         return _complete_leaf(self.type_, value)
 
 
-def _resolver(field, node: FieldNode):
+def _resolver(field: GraphQLField, node: FieldNode) -> Resolve:
     """A callable(source, variables) that resolves the field as strawberry would."""
     direct = direct_resolver(field)
     if direct is None:
@@ -418,19 +476,25 @@ def _resolver(field, node: FieldNode):
 class Plan:
     """One operation of one document, ready to run against a root value."""
 
-    def __init__(self, schema: GraphQLSchema, operation: OperationDefinitionNode, root, fields):
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        operation: OperationDefinitionNode,
+        root: ObjectPlan,
+        fields: int,
+    ):
         self.schema = schema
         self.fields = fields  # field plans compiled, a measure of the plan's memory
         self.variable_definitions = operation.variable_definitions or ()
         self.root: ObjectPlan = root
 
-    def execute(self, root_value, variables: dict | None) -> dict:
+    def execute(self, root_value: Any, variables: dict[str, Any] | None) -> dict[str, Any]:
         coerced = get_variable_values(self.schema, self.variable_definitions, variables or {})
         if isinstance(coerced, list):
             raise Bail("variables do not coerce")
         return self.run(root_value, coerced)
 
-    def run(self, root_value, coerced) -> dict:
+    def run(self, root_value: Any, coerced: VariableValues) -> dict[str, Any]:
         """The answer for variables already coerced (graphql-core's `VariableValues`), at full
         speed; `Bail` at the first error."""
         try:
@@ -440,7 +504,9 @@ class Plan:
         except Exception as error:  # a resolver's error is reported by the careful build
             raise Bail(str(error)) from error
 
-    def run_carefully(self, root_value, coerced) -> tuple[dict | None, list[GraphQLError]]:
+    def run_carefully(
+        self, root_value: Any, coerced: VariableValues
+    ) -> tuple[dict[str, Any] | None, list[GraphQLError]]:
         """The answer and its field errors, as graphql-core's execution makes them: no data
         when a root field that may not be null fails."""
         run = Run(coerced)
@@ -477,7 +543,10 @@ def prepare_operation(
     if any(d.directives for d in fragments.values()):
         raise Unsupported("directives")
     compiler = Compiler(schema, fragments)
-    root = compiler.object_plan(schema.query_type, [operation.selection_set])
+    # cast: a strawberry schema always has a query type.
+    root = compiler.object_plan(
+        cast(GraphQLObjectType, schema.query_type), [operation.selection_set]
+    )
     return Plan(schema, operation, root, compiler.fields)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, Protocol, cast
 
 import strawberry
+from strawberry.types.arguments import StrawberryArgumentAnnotation
+from strawberry.types.field import StrawberryField
 
 from blkg.api.errors import bad_input, not_found
 from blkg.api.types.common import (
@@ -26,7 +29,19 @@ from blkg.read.catalog import Catalog
 from blkg.read.coverage import compute_coverage
 
 
-def _arg(description: str):
+class _FieldDecorator(Protocol):
+    """`strawberry.field(description=...)`, as a decorator: it makes the resolver a field."""
+
+    def __call__(self, *, description: str) -> Callable[[Callable[..., Any]], StrawberryField]: ...
+
+
+# cast: strawberry types `field(description=...)` as returning Any (that form also declares
+# fields that have no resolver, `x: int = strawberry.field(...)`), so that mypy would take every
+# resolver below as untyped; as a decorator, it makes the resolver a `StrawberryField`.
+_field = cast(_FieldDecorator, strawberry.field)
+
+
+def _arg(description: str) -> StrawberryArgumentAnnotation:
     return strawberry.argument(description=description)
 
 
@@ -49,14 +64,14 @@ def _check_year(catalog: Catalog, year: int | None) -> None:
         )
 
 
-def _component(catalog, slug: str) -> m.Component:
+def _component(catalog: Catalog, slug: str) -> m.Component:
     component = catalog.component(slug)
     if component is None:
         raise not_found("component", slug, [c.slug for c in catalog.components])
     return component
 
 
-def _responsibility(catalog, slug: str) -> m.Responsibility:
+def _responsibility(catalog: Catalog, slug: str) -> m.Responsibility:
     responsibility = catalog.responsibility(slug=slug)
     if responsibility is None:
         raise not_found("responsibility", slug, [r.slug for r in catalog.responsibilities])
@@ -65,23 +80,23 @@ def _responsibility(catalog, slug: str) -> m.Responsibility:
 
 @strawberry.type(description="The Balanced Leadership Knowledge Graph, read-only.")
 class Query:
-    @strawberry.field(description="The Balanced Leadership Framework itself.")
-    def framework(self) -> Framework:
+    @_field(description="The Balanced Leadership Framework itself.")
+    def framework(self: Catalog) -> Framework:
         return self.framework
 
-    @strawberry.field(description="The framework's components, in order.")
-    def components(self) -> list[Component]:
+    @_field(description="The framework's components, in order.")
+    def components(self: Catalog) -> list[Component]:
         return self.components
 
-    @strawberry.field(description="One component by slug; null if there is none.")
+    @_field(description="One component by slug; null if there is none.")
     def component(
-        self, slug: Annotated[str, _arg("e.g. 'magnitude-of-change'")]
+        self: Catalog, slug: Annotated[str, _arg("e.g. 'magnitude-of-change'")]
     ) -> Component | None:
         return self.component(slug)
 
-    @strawberry.field(description="The responsibilities, ordered by number, optionally filtered.")
+    @_field(description="The responsibilities, ordered by number, optionally filtered.")
     def responsibilities(
-        self,
+        self: Catalog,
         component: Annotated[str | None, _arg("Only those this component groups (a slug).")] = None,
         second_order_change: Annotated[
             ChangeAssociation | None,
@@ -95,12 +110,12 @@ class Query:
             found = [r for r in found if r.second_order_change == second_order_change]
         return found
 
-    @strawberry.field(
+    @_field(
         description="One responsibility by slug or number (both must match if both are given); "
         "null if there is none."
     )
     def responsibility(
-        self,
+        self: Catalog,
         slug: Annotated[str | None, _arg("e.g. 'situational-awareness'")] = None,
         number: Annotated[int | None, _arg("Its number (see `Responsibility.number`).")] = None,
     ) -> Responsibility | None:
@@ -108,9 +123,9 @@ class Query:
             raise bad_input("Give a responsibility's slug or number.")
         return self.responsibility(slug=slug, number=number)
 
-    @strawberry.field(description="The sessions, ordered by number, optionally filtered.")
+    @_field(description="The sessions, ordered by number, optionally filtered.")
     def sessions(
-        self,
+        self: Catalog,
         year: Annotated[
             int | None, _arg("Only sessions of this consortium year (see `programYears`).")
         ] = None,
@@ -132,16 +147,18 @@ class Query:
             found = [s for s in found if s.number in sessions]
         return found
 
-    @strawberry.field(description="One session by number; null if there is none.")
-    def session(self, number: Annotated[int, _arg("The session's number.")]) -> Session | None:
+    @_field(description="One session by number; null if there is none.")
+    def session(
+        self: Catalog, number: Annotated[int, _arg("The session's number.")]
+    ) -> Session | None:
         return self.session(number)
 
-    @strawberry.field(
+    @_field(
         description="What a set of sessions covers and leaves uncovered. Default: all sessions, "
         "all bases."
     )
     def coverage(
-        self,
+        self: Catalog,
         sessions: Annotated[
             list[int] | None, _arg("Session numbers (default: all sessions).")
         ] = None,
@@ -156,75 +173,76 @@ class Query:
             chosen = [s for s in self.sessions if s.number in set(sessions)]
         return compute_coverage(self.responsibilities, chosen, basis, min_depth)
 
-    @strawberry.field(description="The knowledge types of the knowledge taxonomy.")
-    def knowledge_types(self) -> list[KnowledgeType]:
+    @_field(description="The knowledge types of the knowledge taxonomy.")
+    def knowledge_types(self: Catalog) -> list[KnowledgeType]:
         return self.knowledge_types
 
-    @strawberry.field(
+    @_field(
         description="The program outcomes: with `year`, that year's annual outcomes; without, "
         "all of them (ultimate, annual by year, real results)."
     )
     def program_outcomes(
-        self, year: Annotated[int | None, _arg("A consortium year (see `programYears`).")] = None
+        self: Catalog,
+        year: Annotated[int | None, _arg("A consortium year (see `programYears`).")] = None,
     ) -> list[ProgramOutcome]:
         _check_year(self, year)
         if year is None:
             return self.program_outcomes
         return [o for o in self.program_outcomes if o.year == year]
 
-    @strawberry.field(description="The consortium's years and their themes, by year.")
-    def program_years(self) -> list[ProgramYear]:
+    @_field(description="The consortium's years and their themes, by year.")
+    def program_years(self: Catalog) -> list[ProgramYear]:
         return self.program_years
 
-    @strawberry.field(description="The evidence: review, study and meta-analysis findings.")
-    def evidence(self) -> list[Finding]:
+    @_field(description="The evidence: review, study and meta-analysis findings.")
+    def evidence(self: Catalog) -> list[Finding]:
         return self.findings
 
-    @strawberry.field(description="The studies of the program's effects.")
-    def studies(self) -> list[Study]:
+    @_field(description="The studies of the program's effects.")
+    def studies(self: Catalog) -> list[Study]:
         return self.studies
 
-    @strawberry.field(description="The evidence reviews of the program.")
-    def reviews(self) -> list[EvidenceReview]:
+    @_field(description="The evidence reviews of the program.")
+    def reviews(self: Catalog) -> list[EvidenceReview]:
         return self.reviews
 
-    @strawberry.field(description="The What Works Clearinghouse effectiveness rating scale.")
-    def effectiveness_ratings(self) -> list[EffectivenessRating]:
+    @_field(description="The What Works Clearinghouse effectiveness rating scale.")
+    def effectiveness_ratings(self: Catalog) -> list[EffectivenessRating]:
         return self.ratings
 
-    @strawberry.field(description="The research-based practices, in order.")
-    def practices(self) -> list[Practice]:
+    @_field(description="The research-based practices, in order.")
+    def practices(self: Catalog) -> list[Practice]:
         return self.practices
 
-    @strawberry.field(description="The characteristics of a purposeful community.")
-    def community_characteristics(self) -> list[Concept]:
+    @_field(description="The characteristics of a purposeful community.")
+    def community_characteristics(self: Catalog) -> list[Concept]:
         return self.community_characteristics
 
-    @strawberry.field(description="The phases of change.")
-    def change_phases(self) -> list[Concept]:
+    @_field(description="The phases of change.")
+    def change_phases(self: Catalog) -> list[Concept]:
         return self.change_phases
 
-    @strawberry.field(description="First- and second-order change.")
-    def change_orders(self) -> list[Concept]:
+    @_field(description="First- and second-order change.")
+    def change_orders(self: Catalog) -> list[Concept]:
         return self.change_orders
 
-    @strawberry.field(
+    @_field(
         description="The program models: the consortium and the program as the WWC describes it."
     )
-    def program_models(self) -> list[ProgramModel]:
+    def program_models(self: Catalog) -> list[ProgramModel]:
         return self.program_models
 
-    @strawberry.field(description="The priced offerings of the brochure.")
-    def offerings(self) -> list[Offering]:
+    @_field(description="The priced offerings of the brochure.")
+    def offerings(self: Catalog) -> list[Offering]:
         return self.offerings
 
-    @strawberry.field(description="Every source the graph cites, ordered by key.")
-    def sources(self) -> list[Source]:
+    @_field(description="Every source the graph cites, ordered by key.")
+    def sources(self: Catalog) -> list[Source]:
         return sorted(self.sources, key=lambda source: source.key)
 
-    @strawberry.field(description="Any node by its global id; null if there is none.")
+    @_field(description="Any node by its global id; null if there is none.")
     def node(
-        self, id: Annotated[strawberry.ID, _arg("A global id, e.g. 'session/3'.")]
+        self: Catalog, id: Annotated[strawberry.ID, _arg("A global id, e.g. 'session/3'.")]
     ) -> Node | None:
         return self.by_id.get(id)
 

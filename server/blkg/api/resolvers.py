@@ -12,13 +12,20 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
-from graphql import GraphQLField, GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
+from graphql import (
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+)
 
 DEFINITION = "strawberry-definition"
 
-Direct = Callable[[Any, dict], Any]
+# (source, arguments by GraphQL name) -> the field's value
+Direct = Callable[[Any, dict[str, Any]], Any]
 
 
 def direct_resolver(field: GraphQLField) -> Direct | None:
@@ -42,11 +49,15 @@ def direct_resolver(field: GraphQLField) -> Direct | None:
 
 
 def runtime_type(
-    schema: GraphQLSchema, interface: GraphQLInterfaceType, value
+    schema: GraphQLSchema, interface: GraphQLInterfaceType, value: Any
 ) -> GraphQLObjectType | None:
     """The object type of `value` among the implementations of `interface`, if any."""
     for candidate in schema.get_implementations(interface).objects:
-        if candidate.is_type_of is not None and candidate.is_type_of(value, None):
+        # cast: no resolve info is at hand here, and none is needed: this schema's
+        # `is_type_of` (blkg.api.types.published.plain_type) reads the value only.
+        if candidate.is_type_of is not None and candidate.is_type_of(
+            value, cast("GraphQLResolveInfo[Any]", None)
+        ):
             return candidate
     return None
 

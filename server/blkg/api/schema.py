@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -12,7 +13,7 @@ from strawberry.schema.exceptions import (
     CannotGetOperationTypeError,
     InvalidOperationTypeError,
 )
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from blkg.api.budget import budgeted_execution
 from blkg.api.depth import DepthLimiter
@@ -34,7 +35,10 @@ class Schema(strawberry.Schema):
     are answered, not logged, or a public endpoint would write a traceback per bad query.
     """
 
-    async def execute(self, query, *args, **kwargs) -> ExecutionResult:
+    # Set by `build_schema`: the document cache its executions go through.
+    documents: DocumentCache
+
+    async def execute(self, query: str | None, *args: Any, **kwargs: Any) -> ExecutionResult:
         try:
             return await super().execute(query, *args, **kwargs)
         except (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError):
@@ -47,7 +51,9 @@ class Schema(strawberry.Schema):
             error = GraphQLError(message, extensions={"code": Code.GRAPHQL_VALIDATION_FAILED})
             return ExecutionResult(data=None, errors=[error])
 
-    def process_errors(self, errors, execution_context=None) -> None:
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
         super().process_errors([e for e in errors if is_unexpected(e)], execution_context)
 
 

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
-import strawberry
-
-from blkg.api.types.common import (
-    Node,
-)
+from blkg.api.types.common import Node
 from blkg.api.types.published import published
 from blkg.read import model as m
 
-if TYPE_CHECKING:
-    from blkg.api.types.session import PracticeCoverage
 
-PRACTICE_COVERAGE = Annotated["PracticeCoverage", strawberry.lazy("blkg.api.types.session")]
-
-
-@published(m.Rating, name="EffectivenessRating")
+@published(m.Rating)
 class EffectivenessRating(Node):
     pass
 
 
-@published(m.Practice, later={m.PracticeCoverage: PRACTICE_COVERAGE})
+@published(m.Practice)
 class Practice(Node):
     pass
 
@@ -38,7 +27,7 @@ class Study(Node):
     pass
 
 
-@published(m.Review, name="EvidenceReview")
+@published(m.Review)
 class EvidenceReview(Node):
     pass
 

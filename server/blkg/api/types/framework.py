@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
@@ -13,15 +13,11 @@ from blkg.api.types.common import (
     Node,
 )
 from blkg.api.types.links import BASIS_ARGUMENT_DOC, with_basis
-from blkg.api.types.published import published
+from blkg.api.types.published import later, published
 from blkg.read import model as m
 
-if TYPE_CHECKING:
-    from blkg.api.types.session import Session, SessionFocus, SessionLink
-
-SESSION = Annotated["Session", strawberry.lazy("blkg.api.types.session")]
-SESSION_LINK = Annotated["SessionLink", strawberry.lazy("blkg.api.types.session")]
-SESSION_FOCUS = Annotated["SessionFocus", strawberry.lazy("blkg.api.types.session")]
+SESSION = later("Session")
+SESSION_FOCUS = later("SessionFocus")
 
 
 @published(m.Correlation)
@@ -29,11 +25,7 @@ class Correlation:
     pass
 
 
-MEMBERSHIP = Annotated["ComponentMembership", strawberry.lazy("blkg.api.types.framework")]
-RESPONSIBILITY = Annotated["Responsibility", strawberry.lazy("blkg.api.types.framework")]
-
-
-@published(m.Component, later={m.Membership: MEMBERSHIP})
+@published(m.Component)
 class Component(Node):
     @strawberry.field(description="The responsibilities the component groups, ordered by number.")
     def responsibilities(
@@ -55,12 +47,12 @@ class Component(Node):
         return sorted(self.focuses, key=lambda focus: focus.session.number)
 
 
-@published(m.Membership, name="ComponentMembership", later={m.Responsibility: RESPONSIBILITY})
+@published(m.Membership)
 class ComponentMembership(Node):
     pass
 
 
-@published(m.Responsibility, later={m.SessionLink: SESSION_LINK})
+@published(m.Responsibility)
 class Responsibility(Node):
     @strawberry.field(description="The sessions that address it, ordered by number.")
     def sessions(

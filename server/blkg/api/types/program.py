@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from blkg.api.types.common import Node
 from blkg.api.types.published import published
-from blkg.api.types.session import KnowledgeType  # noqa: F401 (published before ProgramModel)
 from blkg.read import model as m
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
@@ -13,17 +13,10 @@ from blkg.api.types.common import (
     Node,
 )
 from blkg.api.types.links import BASIS_ARGUMENT_DOC, with_basis
-from blkg.api.types.published import published
+from blkg.api.types.published import later, published
 from blkg.read import model as m
 
-if TYPE_CHECKING:
-    from blkg.api.types.evidence import Practice
-    from blkg.api.types.framework import Component, Responsibility
-
-COMPONENT = Annotated["Component", strawberry.lazy("blkg.api.types.framework")]
-RESPONSIBILITY = Annotated["Responsibility", strawberry.lazy("blkg.api.types.framework")]
-PRACTICE = Annotated["Practice", strawberry.lazy("blkg.api.types.evidence")]
-SESSION = Annotated["Session", strawberry.lazy("blkg.api.types.session")]
+RESPONSIBILITY = later("Responsibility")
 
 
 @published(m.KnowledgeType)
@@ -31,35 +24,32 @@ class KnowledgeType(Node):
     pass
 
 
-@published(m.LearningOutcome, later={m.Session: SESSION})
+@published(m.LearningOutcome)
 class LearningOutcome(Node):
     pass
 
 
-LATER = {m.Session: SESSION, m.Component: COMPONENT, m.Responsibility: RESPONSIBILITY}
-
-
-@published(m.SessionFocus, later=LATER)
+@published(m.SessionFocus)
 class SessionFocus(Node):
     pass
 
 
-@published(m.PracticeCoverage, later={**LATER, m.Practice: PRACTICE})
+@published(m.PracticeCoverage)
 class PracticeCoverage(Node):
     pass
 
 
-@published(m.Treatment, later=LATER)
+@published(m.Treatment)
 class Treatment(Node):
     pass
 
 
-@published(m.SessionLink, later=LATER)
+@published(m.SessionLink)
 class SessionLink(Node):
     pass
 
 
-@published(m.Session, later=LATER)
+@published(m.Session)
 class Session(Node):
     @strawberry.field(description="The responsibilities it addresses, ordered by number.")
     def responsibilities(
