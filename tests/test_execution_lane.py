@@ -112,7 +112,7 @@ def test_a_busy_answer_is_a_503_with_retry_after_and_is_not_cached(graph):
 
 
 def _asked(answer: bool, asks: list):
-    async def gone() -> bool:
+    def gone() -> bool:
         asks.append(answer)
         return answer
 

@@ -7,6 +7,7 @@ hear that its client has left; the hang-up is the event the test waits for, neve
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from types import SimpleNamespace
@@ -14,6 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from blkg.config import Limits
+from blkg.web.bodies import client_gone
 from blkg.web.connections import GuardedHttpToolsProtocol
 from tests.conftest import serving_in_thread
 from tests.raw_http import connect
@@ -65,3 +67,31 @@ def test_a_connection_closed_under_the_idle_check_holds_nothing_unread(closing):
         get_extra_info=lambda name: sock, is_closing=lambda: closing
     )
     assert protocol._unread() is False
+
+
+def test_a_client_that_has_hung_up_is_seen_gone_without_waiting():
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    assert client_gone(receive) is True
+
+
+def test_a_client_still_there_is_not_gone_and_nothing_is_left_waiting():
+    async def check():
+        arrived = asyncio.Event()
+
+        async def receive():
+            await arrived.wait()  # as the server's receive waits, once the body is read
+            return {"type": "http.disconnect"}
+
+        gone = client_gone(receive)
+        return gone, len(arrived._waiters)
+
+    assert asyncio.run(check()) == (False, 0)
+
+
+def test_a_message_other_than_a_hang_up_is_not_gone():
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    assert client_gone(receive) is False

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -115,7 +115,7 @@ class GraphQLService:
         query: str,
         variables: dict[str, Any] | None,
         operation: str | None,
-        gone: Callable[[], Awaitable[bool]] | None = None,
+        gone: Callable[[], bool] | None = None,
     ) -> Answer:
         """The answer to a request; `gone`, if given, says whether its client has left, and is
         asked once the request's turn has come."""
@@ -131,7 +131,7 @@ class GraphQLService:
             self.waiting -= 1
         try:
             await let_the_loop_turn()
-            if gone is not None and await gone():
+            if gone is not None and gone():
                 raise Gone
             with collector_held(), deadline(self.timeout), arguments_kept():
                 return await self._answer(query, variables, operation)

@@ -12,7 +12,8 @@ messages.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from functools import partial
 
 import orjson
 from starlette.requests import ClientDisconnect, Request
@@ -22,7 +23,7 @@ from starlette.types import Receive, Scope, Send
 from blkg.api.execution import Gone, GraphQLService
 from blkg.codes import Code
 from blkg.errors import Refusal
-from blkg.web.bodies import read_body
+from blkg.web.bodies import client_gone, read_body
 from blkg.web.cache import CachedResponse, ResponseCache
 from blkg.web.responses import JSON, refused
 
@@ -86,8 +87,7 @@ class GraphQLEndpoint:
         cached = self.cache.get(key)
         if cached is None:
             query, variables, operation = _parse_post(body)
-            gone = Request(scope, receive).is_disconnected
-            cached = await self._answer(query, variables, operation, gone)
+            cached = await self._answer(query, variables, operation, partial(client_gone, receive))
             self.cache.put(key, cached)
         return cached
 
@@ -110,7 +110,8 @@ class GraphQLEndpoint:
         key = hashlib.sha256(request_key).digest()
         cached = self.cache.get(key)
         if cached is None:
-            cached = await self._answer(query, variables, operation, request.is_disconnected)
+            gone = partial(client_gone, request.receive)
+            cached = await self._answer(query, variables, operation, gone)
             self.cache.put(key, cached)
         if request.headers.get("if-none-match") == cached.etag:
             return Response(status_code=304, headers=_cache_headers(cached))
@@ -123,7 +124,7 @@ class GraphQLEndpoint:
         query: str,
         variables: Variables | None,
         operation: str | None,
-        gone: Callable[[], Awaitable[bool]],
+        gone: Callable[[], bool],
     ) -> CachedResponse:
         # `Busy` (503 GRAPHQL_BUSY) is a refusal: it passes through, never cached, as the same
         # request may be answered a moment later.
