@@ -5,6 +5,7 @@ A deadline of zero makes the refusal certain, so nothing here depends on the clo
 from __future__ import annotations
 
 import asyncio
+import time
 
 import orjson
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from blkg.api import deadline
 from blkg.api.execution import GraphQLService
 from blkg.api.schema import build_schema
+from blkg.api.turns import LOOP_TURNS
 from blkg.config import Limits
 from blkg.read import build_catalog
 
@@ -73,3 +75,25 @@ def test_once_passed_every_check_raises():
 def test_without_a_deadline_nothing_is_checked():
     for _ in range(10 * deadline.CHECK_EVERY):
         deadline.check()
+
+
+def test_what_the_loop_does_while_an_answer_waits_is_not_on_its_deadline(catalog, monkeypatch):
+    """An answer lets the loop turn before it starts and between its stages; the CPU time other
+    requests take meanwhile is theirs, not the answer's."""
+    monkeypatch.setattr(deadline, "CHECK_EVERY", 1)  # the clock read at every check
+    schema = build_schema(Limits())
+    service = GraphQLService(schema, catalog, schema.documents, 20_000, timeout=0.05)
+
+    async def others() -> None:
+        for _ in range(4 * LOOP_TURNS):  # at every turn the answer gives, a fifth of its deadline
+            began = time.thread_time()
+            while time.thread_time() - began < 0.01:
+                pass
+            await asyncio.sleep(0)
+
+    async def run():
+        answering = asyncio.create_task(service.answer("{ framework { name } }", None, None))
+        await asyncio.create_task(others())
+        return await answering
+
+    assert asyncio.run(run()).status == 200

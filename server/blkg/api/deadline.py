@@ -8,7 +8,8 @@ much slower one execution path is than another, none of them sees. So while an a
 by the size count per object, by the prepared plans per object and by graphql-core per field.
 Past `Limits.graphql_timeout_seconds` (`BLKG_GRAPHQL_TIMEOUT`) the answer stops at once and
 the request is refused with code `QUERY_TIMEOUT` and no data. CPU time, not wall time: a
-machine that is busy elsewhere does not make a cheap answer late.
+machine that is busy elsewhere does not make a cheap answer late; and the turns of the event
+loop an answer gives to other requests (`blkg.api.turns`) are `paused`: their work is theirs.
 """
 
 from __future__ import annotations
@@ -53,6 +54,19 @@ def deadline(seconds: float) -> Iterator[None]:
         _LIMIT.reset(token)
 
 
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """The deadline in force does not run inside the block: the thread's CPU time there (the
+    event loop turning over to other requests while an answer waits) is not this answer's."""
+    limit = _LIMIT.get()
+    before = time.thread_time()
+    try:
+        yield
+    finally:
+        if limit is not None:
+            limit[0] += time.thread_time() - before
+
+
 def check() -> None:
     """Raise `TooSlow` if the deadline in force has passed: the clock is read every
     `CHECK_EVERY` calls, and once it has passed every call raises, so work stops at once."""
@@ -68,4 +82,4 @@ def check() -> None:
     raise TooSlow(limit[1])
 
 
-__all__ = ["CHECK_EVERY", "CODE", "TooSlow", "check", "deadline"]
+__all__ = ["CHECK_EVERY", "CODE", "TooSlow", "check", "deadline", "paused"]
